@@ -1,0 +1,22 @@
+using BenchmarkDotNet.Running;
+using Spinodoid.Benchmarks;
+
+// Usage:
+//   dotnet run -c Release --project bench/Spinodoid.Benchmarks -- generate [N] [repeats]
+//   dotnet run -c Release --project bench/Spinodoid.Benchmarks -- bdn [BenchmarkDotNet arguments]
+string command = args.Length > 0 ? args[0] : "help";
+switch (command)
+{
+    case "generate":
+        return GenerationTiming.Run(args.Skip(1).ToArray());
+    case "bdn":
+        BenchmarkSwitcher.FromAssembly(typeof(GenerationTiming).Assembly).Run(args.Skip(1).ToArray());
+        return 0;
+    default:
+        Console.WriteLine("""
+            spinodoid benchmarks (run in Release: dotnet run -c Release --project bench/Spinodoid.Benchmarks -- …)
+              generate [N=192] [repeats=21]   generation + threshold + connectivity of paper-prior structures; median
+              bdn [--filter *]                BenchmarkDotNet micro-benchmarks of the stages
+            """);
+        return command == "help" ? 0 : 2;
+}

@@ -1,0 +1,26 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Spinodoid.Cli.Commands;
+
+/// <summary>Turns exceptions into one clear line and an exit code.</summary>
+internal static class CliErrors
+{
+    /// <summary>Exit code for bad input (arguments, files).</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Exit code for failures while running.</summary>
+    public const int Failure = 1;
+
+    public static int Report(Exception exception)
+    {
+        var e = exception is AggregateException { InnerExceptions.Count: 1 } agg ? agg.InnerException! : exception;
+        bool input = e is ArgumentException or FormatException or FileNotFoundException or InvalidDataException
+                     or IOException or UnauthorizedAccessException or CommandRuntimeException or CommandParseException;
+        string message = System.Text.RegularExpressions.Regex.Replace(e.Message, @" \(Parameter '[^']*'\)$", "");
+        AnsiConsole.Console.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
+        if (!input && Environment.GetEnvironmentVariable("SPINODOID_DEBUG") == "1")
+            AnsiConsole.WriteException(e);
+        return input ? BadInput : Failure;
+    }
+}

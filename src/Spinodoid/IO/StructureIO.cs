@@ -1,0 +1,131 @@
+using System.Text.Json.Nodes;
+using Spinodoid.Microstructure;
+
+namespace Spinodoid.IO;
+
+/// <summary>How to interpret a structure file.</summary>
+/// <param name="PoreValue">The label that is pore; null: 1 in {0,1} images, 255 in {0,255} images.</param>
+/// <param name="RawShape">Grid size of a raw file without a sidecar.</param>
+/// <param name="RawBytesPerVoxel">1 (uint8) or 2 (uint16 little-endian) for a raw file without a sidecar.</param>
+public sealed record StructureReadOptions(int? PoreValue = null, GridShape? RawShape = null, int RawBytesPerVoxel = 1);
+
+/// <summary>Reads and writes structures in every supported format; writes are atomic.</summary>
+public static class StructureIO
+{
+    /// <summary>Pore label written to TIFF stacks (white in Fiji); other formats write 1.</summary>
+    public const int TiffPoreValue = 255;
+
+    /// <summary>The sidecar JSON path of a .npy or .raw file.</summary>
+    public static string SidecarPath(string path) => path + ".json";
+
+    /// <summary>Writes <paramref name="structure"/>; the format follows the extension unless given.</summary>
+    public static void Write(VoxelStructure structure, string path, StructureFormat? format = null)
+    {
+        var f = format ?? StructureFormats.FromPath(path);
+        switch (f)
+        {
+            case StructureFormat.Npy:
+                AtomicFile.Write(path, s => NpyFormat.WriteUInt8(s, structure.Shape, structure.Pore));
+                AtomicFile.WriteText(SidecarPath(path), StructureMetadata.Describe(structure, "uint8", 1).ToJsonString(Indented) + "\n");
+                break;
+            case StructureFormat.Raw:
+                AtomicFile.Write(path, s => s.Write(structure.Pore));
+                AtomicFile.WriteText(SidecarPath(path), StructureMetadata.Describe(structure, "uint8", 1).ToJsonString(Indented) + "\n");
+                break;
+            case StructureFormat.Tiff:
+                var scaled = new byte[structure.Pore.Length];
+                for (int i = 0; i < scaled.Length; i++) scaled[i] = (byte)(structure.Pore[i] * TiffPoreValue);
+                string description = TiffStack.ImageJDescription(structure.Shape.Nz,
+                    StructureMetadata.ToLine(StructureMetadata.Describe(structure, "uint8", TiffPoreValue)));
+                AtomicFile.Write(path, s => TiffStack.WriteUInt8(s, structure.Shape, scaled, description));
+                break;
+            case StructureFormat.Vti:
+                AtomicFile.Write(path, s => VtiFormat.Write(s, structure.Shape, [new VtiArray("pore", Bytes: structure.Pore)],
+                    StructureMetadata.ToLine(StructureMetadata.Describe(structure, "uint8", 1))));
+                break;
+        }
+    }
+
+    /// <summary>Reads a structure file; the format follows the extension.</summary>
+    public static VoxelStructure Read(string path, StructureReadOptions? options = null)
+    {
+        options ??= new StructureReadOptions();
+        if (!File.Exists(path)) throw new FileNotFoundException($"no such file: '{path}'", path);
+        var format = StructureFormats.FromPath(path);
+        LabelVolume volume;
+        JsonNode? metadata = null;
+        int? poreValue = options.PoreValue;
+        try
+        {
+            switch (format)
+            {
+                case StructureFormat.Npy:
+                    volume = NpyFormat.Read(path);
+                    metadata = ReadSidecar(path);
+                    break;
+                case StructureFormat.Tiff:
+                    (volume, var description) = TiffStack.Read(path);
+                    metadata = MetadataFromTiffDescription(description);
+                    break;
+                case StructureFormat.Vti:
+                    (volume, var comment) = VtiFormat.Read(path);
+                    metadata = comment is null ? null : JsonNode.Parse(comment);
+                    break;
+                default:
+                    metadata = ReadSidecar(path);
+                    volume = ReadRaw(path, options, metadata);
+                    break;
+            }
+        }
+        catch (Exception e) when (e is EndOfStreamException or IndexOutOfRangeException or ArgumentOutOfRangeException
+                                        or OverflowException or System.Text.Json.JsonException)
+        {
+            throw new InvalidDataException($"'{path}' is not a readable {format} structure file: {e.Message}", e);
+        }
+        // Our own files say which value is pore.
+        poreValue ??= metadata?["pore_value"]?.GetValue<int>();
+        var structure = volume.ToStructure(poreValue, path);
+        var provenance = StructureMetadata.ProvenanceFrom(metadata);
+        return provenance is null ? structure : new VoxelStructure(structure.Shape, structure.Pore, provenance);
+    }
+
+    private static JsonNode? ReadSidecar(string path)
+    {
+        string sidecar = SidecarPath(path);
+        return File.Exists(sidecar) ? JsonNode.Parse(File.ReadAllText(sidecar)) : null;
+    }
+
+    private static JsonNode? MetadataFromTiffDescription(string? description)
+    {
+        if (description is null) return null;
+        foreach (var line in description.Split('\n'))
+            if (line.StartsWith("spinodoid=", StringComparison.Ordinal))
+                return JsonNode.Parse(line["spinodoid=".Length..]);
+        return null;
+    }
+
+    private static LabelVolume ReadRaw(string path, StructureReadOptions options, JsonNode? sidecar)
+    {
+        GridShape shape;
+        int bytesPerVoxel = options.RawBytesPerVoxel;
+        if (options.RawShape is { } given) shape = given;
+        else if (sidecar?["shape"] is JsonArray dims && dims.Count == 3)
+        {
+            shape = new GridShape(dims[0]!.GetValue<int>(), dims[1]!.GetValue<int>(), dims[2]!.GetValue<int>());
+            bytesPerVoxel = sidecar["dtype"]?.ToString() == "uint16" ? 2 : 1;
+        }
+        else throw new ArgumentException($"raw file '{path}' has no sidecar '{SidecarPath(path)}'; give its size with --shape Nx,Ny,Nz");
+        if (bytesPerVoxel is not (1 or 2)) throw new ArgumentException($"raw voxel size {bytesPerVoxel} bytes is not supported; use 1 (uint8) or 2 (uint16)");
+        long expected = shape.Count * bytesPerVoxel;
+        long actual = new FileInfo(path).Length;
+        if (actual != expected)
+            throw new InvalidDataException($"raw file '{path}' has {actual} bytes, but {shape} voxels of {bytesPerVoxel} byte(s) need {expected}");
+        var bytes = File.ReadAllBytes(path);
+        var labels = new ushort[shape.Count];
+        if (bytesPerVoxel == 1) for (long i = 0; i < labels.LongLength; i++) labels[i] = bytes[i];
+        else for (long i = 0; i < labels.LongLength; i++) labels[i] = BitConverter.ToUInt16(bytes, (int)(2 * i));
+        return new LabelVolume(shape, labels);
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
+}

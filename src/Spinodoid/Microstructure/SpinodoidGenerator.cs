@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Spinodoid.Runtime;
+
+namespace Spinodoid.Microstructure;
+
+/// <summary>
+/// Spinodoid structures: a Gaussian random field with the spectral density of eq. (3), thresholded at its
+/// ε-quantile (eq. 2). A structure is fixed by (θ, seed, N).
+/// </summary>
+public static class SpinodoidGenerator
+{
+    /// <summary>The smallest grid side accepted.</summary>
+    public const int MinimumSize = 8;
+
+    /// <summary>The largest grid side accepted (one byte array must hold N³ voxels).</summary>
+    public const int MaximumSize = 1280;
+
+    /// <summary>The program version recorded in outputs.</summary>
+    public static string ProgramVersion { get; } =
+        typeof(SpinodoidGenerator).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion
+            .Split('+')[0] ?? "0.0.0";
+
+    /// <summary>Generates the structure for (θ, seed) on an N³ grid.</summary>
+    public static VoxelStructure Generate(SpinodoidParameters theta, ulong seed, int n)
+    {
+        theta.Validated();
+        ValidateSize(n);
+        var field = BufferPool<float>.Rent((long)n * n * n);
+        byte[] pore;
+        try
+        {
+            GaussianRandomField.GenerateInto(theta.LengthScales, seed, n, field);
+            pore = PorosityThreshold.Apply(field, theta.Porosity);
+        }
+        finally
+        {
+            BufferPool<float>.Return(field);
+        }
+        return new VoxelStructure(GridShape.Cube(n), pore, new StructureProvenance(theta, seed, ProgramVersion));
+    }
+
+    /// <summary>Throws when N is not an even size in [<see cref="MinimumSize"/>, <see cref="MaximumSize"/>].</summary>
+    public static void ValidateSize(int n)
+    {
+        if (n < MinimumSize || n > MaximumSize || n % 2 != 0)
+            throw new ArgumentOutOfRangeException(nameof(n),
+                $"grid size N = {n} must be an even number in [{MinimumSize}, {MaximumSize}]");
+    }
+
+    /// <summary>
+    /// Draws θ from <paramref name="prior"/> and a fresh seed until the structure has both phases connected
+    /// inlet→outlet along x, y and z (the paper's acceptance rule).
+    /// </summary>
+    /// <param name="prior">The parameter prior.</param>
+    /// <param name="random">Source of θ and of the structure seeds.</param>
+    /// <param name="n">Grid side.</param>
+    /// <param name="maxAttempts">Give up after this many rejected draws.</param>
+    public static AcceptedSample SampleConnected(SpinodoidPrior prior, SeededRandom random, int n, int maxAttempts = 1000)
+    {
+        ValidateSize(n);
+        var watch = Stopwatch.StartNew();
+        for (int attempt = 1; attempt <= maxAttempts; attempt++)
+        {
+            var theta = prior.Sample(random);
+            ulong seed = random.NextUInt64();
+            var structure = Generate(theta, seed, n);
+            var report = Connectivity.Analyze(structure);
+            if (report.AllConnected) return new AcceptedSample(theta, seed, structure, attempt, watch.Elapsed);
+        }
+        throw new InvalidOperationException($"no connected structure in {maxAttempts} draws from the prior at N = {n}");
+    }
+}
+
+/// <summary>A prior draw that passed the connectivity checks.</summary>
+/// <param name="Parameters">θ.</param>
+/// <param name="Seed">The structure seed.</param>
+/// <param name="Structure">The generated structure.</param>
+/// <param name="Attempts">Draws made, this one included (attempts − 1 were rejected).</param>
+/// <param name="Elapsed">Time spent on all attempts.</param>
+public sealed record AcceptedSample(SpinodoidParameters Parameters, ulong Seed, VoxelStructure Structure, int Attempts, TimeSpan Elapsed);
