@@ -9,6 +9,10 @@ switch (command)
 {
     case "generate":
         return GenerationTiming.Run(args.Skip(1).ToArray());
+    case "diffusivity":
+        return DiffusivityTiming.Run(args.Skip(1).ToArray());
+    case "taufactor":
+        return TauFactorBenchmark.Run(args.Skip(1).ToArray());
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(GenerationTiming).Assembly).Run(args.Skip(1).ToArray());
         return 0;
@@ -16,6 +20,8 @@ switch (command)
         Console.WriteLine("""
             spinodoid benchmarks (run in Release: dotnet run -c Release --project bench/Spinodoid.Benchmarks -- …)
               generate [N=192] [repeats=21]   generation + threshold + connectivity of paper-prior structures; median
+              diffusivity [N=192] [seeds=5] [tol=1e-5]   η along x, y, z of θ₁ structures; median time
+              taufactor [zip-or-tif] [tol=1e-5] [axes=xyz]  the TauFactor 500³ volume against published τ
               bdn [--filter *]                BenchmarkDotNet micro-benchmarks of the stages
             """);
         return command == "help" ? 0 : 2;

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using System.Globalization;
+using Spinodoid.Microstructure;
+using Spinodoid.Transport;
+
+namespace Spinodoid.Benchmarks;
+
+/// <summary>The solver benchmark: η along x, y, z of θ₁ structures at N = 192 (paper: 12.7 h of one core).</summary>
+internal static class DiffusivityTiming
+{
+    private static readonly SpinodoidParameters Theta1 = new(0.092, 0.135, 0.245, 0.666);
+
+    public static int Run(string[] args)
+    {
+        int n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 192;
+        int seeds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+        double tolerance = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 1e-5;
+        var options = new DiffusivityOptions(Tolerance: tolerance);
+        Console.WriteLine($"θ₁ = {Theta1}, N = {n}, {seeds} seeds, paper convention, periodic sides, tolerance {tolerance:G2}");
+        var totals = new List<double>();
+        var etas = new List<double[]>();
+        for (int seed = 0; seed < seeds; seed++)
+        {
+            var structure = SpinodoidGenerator.Generate(Theta1, (ulong)seed, n);
+            var watch = Stopwatch.StartNew();
+            var results = DiffusivitySolver.SolveAll(structure, options);
+            double seconds = watch.Elapsed.TotalSeconds;
+            totals.Add(seconds);
+            etas.Add(results.Select(r => r.Diffusivity).ToArray());
+            Console.WriteLine($"  seed {seed}: η = ({string.Join(", ", results.Select(r => r.Diffusivity.ToString("F4", CultureInfo.InvariantCulture)))}), " +
+                              $"iterations ({string.Join(", ", results.Select(r => r.Iterations))}), {seconds:F2} s");
+        }
+        totals.Sort();
+        var mean = Enumerable.Range(0, 3).Select(d => etas.Average(e => e[d])).ToArray();
+        Console.WriteLine($"  mean η = ({string.Join(", ", mean.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))}); " +
+                          $"median time for all three directions {totals[totals.Count / 2]:F2} s");
+        return 0;
+    }
+}

@@ -1,0 +1,133 @@
+namespace Spinodoid.Transport;
+
+/// <summary>
+/// Symmetric V-cycle preconditioner: 2×2×2 aggregation with piecewise-constant transfer (so the coarse
+/// operator is Galerkin: a coarse face conductance is the sum of the fine ones crossing it, and solid needs no
+/// special care), red–black Gauss–Seidel smoothing (forward before, reversed after), an over-scaled coarse
+/// correction, and a dense Cholesky solve on the coarsest level.
+/// </summary>
+internal sealed class AggregationMultigrid
+{
+    private const long CoarsestCells = 1500;
+
+    private readonly FineGrid _fine;
+    private readonly List<CoarseGrid> _coarse = [];
+    private readonly List<(float[] B, float[] X)> _work = [];
+    private readonly DenseCholesky _direct;
+    private readonly float _scale;
+    private readonly int _sweeps;
+
+    public AggregationMultigrid(FineGrid fine, double coarseScale, int sweeps)
+    {
+        _fine = fine;
+        _scale = (float)coarseScale;
+        _sweeps = sweeps;
+        var level = fine.Coarsen();
+        while (true)
+        {
+            _coarse.Add(level);
+            _work.Add((new float[level.Count], new float[level.Count]));
+            bool canCoarsen = level.Nx > 1 || level.Ny > 1 || level.Nz > 1;
+            if (level.Count <= CoarsestCells || !canCoarsen) break;
+            level = level.Coarsen();
+        }
+        _direct = new DenseCholesky(_coarse[^1]);
+    }
+
+    /// <summary>Bytes held by the hierarchy (for the memory estimate).</summary>
+    public static long EstimateBytes(long fineCells) => fineCells * 5 + fineCells / 7 * (5 * 4 + 3 * 4);
+
+    public int Levels => _coarse.Count + 1;
+
+    /// <summary>z ≈ A⁻¹ r.</summary>
+    public void Apply(float[] r, float[] z)
+    {
+        Array.Clear(z);
+        Cycle(_fine, r, z, 0);
+    }
+
+    private void Cycle(IGridLevel level, float[] b, float[] x, int depth)
+    {
+        for (int s = 0; s < _sweeps; s++) { level.SmoothColour(b, x, 0); level.SmoothColour(b, x, 1); }
+        var coarse = _coarse[depth];
+        var (cb, cx) = _work[depth];
+        level.RestrictResidual(b, x, coarse, cb);
+        if (depth == _coarse.Count - 1) _direct.Solve(cb, cx);
+        else
+        {
+            Array.Clear(cx);
+            Cycle(coarse, cb, cx, depth + 1);
+        }
+        level.Prolongate(coarse, cx, x, _scale);
+        for (int s = 0; s < _sweeps; s++) { level.SmoothColour(b, x, 1); level.SmoothColour(b, x, 0); }
+    }
+}
+
+/// <summary>Dense Cholesky factorisation of the coarsest level, restricted to its unknown cells.</summary>
+internal sealed class DenseCholesky
+{
+    private readonly int[] _cells;
+    private readonly double[] _l;
+    private readonly int _n;
+
+    public DenseCholesky(CoarseGrid coarse)
+    {
+        var level = coarse.Conductances;
+        _cells = Enumerable.Range(0, (int)level.Count).Where(i => level.Diag[i] > 0).ToArray();
+        _n = _cells.Length;
+        var index = new Dictionary<int, int>();
+        for (int k = 0; k < _n; k++) index[_cells[k]] = k;
+        var a = new double[_n * _n];
+        int nx = level.Nx, ny = level.Ny, plane = nx * ny;
+        void Add(int i, int j, float g)
+        {
+            if (g == 0 || i == j) return;
+            if (!index.TryGetValue(i, out int p) || !index.TryGetValue(j, out int q)) return;
+            a[p * _n + q] -= g; a[q * _n + p] -= g;
+        }
+        for (int k = 0; k < _n; k++) a[k * _n + k] = level.Diag[_cells[k]];
+        foreach (int i in _cells)
+        {
+            int ix = i % nx, iy = i / nx % ny, iz = i / plane;
+            Add(i, ix + 1 < nx ? i + 1 : i - ix, level.Gx[i]);
+            Add(i, iy + 1 < ny ? i + nx : i - iy * nx, level.Gy[i]);
+            if (iz + 1 < level.Nz) Add(i, i + plane, level.Gz[i]);
+        }
+        // Faces between an unknown and a non-unknown cell cannot occur (both ends of a conducting face are
+        // unknowns), so the matrix is the exact coarse operator.
+        for (int j = 0; j < _n; j++)
+        {
+            double d = a[j * _n + j];
+            for (int k = 0; k < j; k++) d -= a[j * _n + k] * a[j * _n + k];
+            if (!(d > 0)) throw new InvalidOperationException("coarse operator is not positive definite");
+            d = Math.Sqrt(d);
+            a[j * _n + j] = d;
+            for (int i = j + 1; i < _n; i++)
+            {
+                double s = a[i * _n + j];
+                for (int k = 0; k < j; k++) s -= a[i * _n + k] * a[j * _n + k];
+                a[i * _n + j] = s / d;
+            }
+        }
+        _l = a;
+    }
+
+    public void Solve(float[] b, float[] x)
+    {
+        Array.Clear(x);
+        var y = new double[_n];
+        for (int i = 0; i < _n; i++)
+        {
+            double s = b[_cells[i]];
+            for (int k = 0; k < i; k++) s -= _l[i * _n + k] * y[k];
+            y[i] = s / _l[i * _n + i];
+        }
+        for (int i = _n - 1; i >= 0; i--)
+        {
+            double s = y[i];
+            for (int k = i + 1; k < _n; k++) s -= _l[k * _n + i] * y[k];
+            y[i] = s / _l[i * _n + i];
+        }
+        for (int i = 0; i < _n; i++) x[_cells[i]] = (float)y[i];
+    }
+}

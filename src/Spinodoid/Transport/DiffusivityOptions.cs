@@ -1,0 +1,78 @@
+using Spinodoid.Microstructure;
+
+namespace Spinodoid.Transport;
+
+/// <summary>Where the fixed inlet and outlet concentrations sit.</summary>
+public enum BoundaryConvention
+{
+    /// <summary>
+    /// The paper's (and PuMA's, PoreSpy's): concentrations fixed on the first and last voxel layers,
+    /// transport length N − 1 (eq. 6).
+    /// </summary>
+    Paper,
+    /// <summary>
+    /// TauFactor's: concentrations fixed on the outer faces, half a voxel outside the first and last layers,
+    /// transport length N.
+    /// </summary>
+    TauFactor,
+}
+
+/// <summary>Settings of the effective-diffusivity solver.</summary>
+/// <param name="Convention">Inlet/outlet convention.</param>
+/// <param name="Sides">Lateral sides: periodic (generated structures) or mirror (no flux).</param>
+/// <param name="Tolerance">
+/// Stop when η changes by less than this (relative) between iterations and the inlet and outlet fluxes agree
+/// to this (relative).
+/// </param>
+/// <param name="MaxIterations">Give up (reporting the accuracy reached) after this many PCG iterations.</param>
+/// <param name="CoarseCorrectionScale">Over-correction of the aggregation multigrid's coarse-grid correction.</param>
+/// <param name="SmoothingSweeps">Red–black Gauss–Seidel sweeps before and (reversed) after each coarse correction.</param>
+public sealed record DiffusivityOptions(
+    BoundaryConvention Convention = BoundaryConvention.Paper,
+    LateralBoundary Sides = LateralBoundary.Periodic,
+    double Tolerance = 1e-5,
+    int MaxIterations = 200,
+    double CoarseCorrectionScale = 1.6,
+    int SmoothingSweeps = 2)
+{
+    /// <summary>TauFactor's conventions: faces half a voxel outside, mirror sides.</summary>
+    public static DiffusivityOptions TauFactorCompatible { get; } =
+        new(BoundaryConvention.TauFactor, LateralBoundary.Mirror);
+
+    /// <summary>Throws when a setting is out of range.</summary>
+    public DiffusivityOptions Validated()
+    {
+        if (!(Tolerance > 0 && Tolerance < 0.1)) throw new ArgumentException($"tolerance {Tolerance} is outside the allowed range (0, 0.1)");
+        if (MaxIterations is < 1 or > 100_000) throw new ArgumentException($"maximum iterations {MaxIterations} is outside 1–100,000");
+        if (!(CoarseCorrectionScale > 0 && CoarseCorrectionScale < 2)) throw new ArgumentException($"coarse correction scale {CoarseCorrectionScale} is outside (0, 2)");
+        if (SmoothingSweeps is < 1 or > 10) throw new ArgumentException($"smoothing sweeps {SmoothingSweeps} is outside 1–10");
+        return this;
+    }
+}
+
+/// <summary>Effective diffusivity along one axis, with what it was computed from and how well.</summary>
+/// <param name="Axis">Transport direction.</param>
+/// <param name="Diffusivity">η = D_eff/D (eq. 6–7), flux averaged over the whole domain, solid included.</param>
+/// <param name="Porosity">Total porosity ε.</param>
+/// <param name="PercolatingPorosity">Volume fraction of pore connected inlet→outlet along this axis.</param>
+/// <param name="Iterations">PCG iterations.</param>
+/// <param name="RelativeChange">Relative change of η in the last iteration.</param>
+/// <param name="FluxImbalance">|Q_in − Q_out| / Q: zero for the exact discrete solution.</param>
+/// <param name="Converged">Both criteria met within the iteration limit.</param>
+/// <param name="Seconds">Wall time for this direction.</param>
+/// <param name="Convention">Inlet/outlet convention used.</param>
+/// <param name="Sides">Lateral sides used.</param>
+public sealed record DiffusivityResult(
+    Axis Axis, double Diffusivity, double Porosity, double PercolatingPorosity, int Iterations,
+    double RelativeChange, double FluxImbalance, bool Converged, double Seconds,
+    BoundaryConvention Convention, LateralBoundary Sides)
+{
+    /// <summary>Tortuosity factor τ = ε/η (infinite when nothing percolates).</summary>
+    public double TortuosityFactor => Diffusivity > 0 ? Porosity / Diffusivity : double.PositiveInfinity;
+
+    /// <summary>Formation factor 1/η.</summary>
+    public double FormationFactor => Diffusivity > 0 ? 1.0 / Diffusivity : double.PositiveInfinity;
+
+    /// <summary>True when no pore path joins inlet and outlet (η = 0).</summary>
+    public bool Blocked => PercolatingPorosity == 0;
+}
