@@ -17,6 +17,11 @@ app.Configure(config =>
     config.AddCommand<InspectCommand>("inspect")
         .WithDescription("Size, porosity and inlet→outlet connectivity of each phase of a structure file.")
         .WithExample("inspect", "s.npy");
+    config.AddCommand<DiffusivityCommand>("diffusivity")
+        .WithDescription("Effective diffusivity η = D_eff/D (and τ, formation factor) along x, y, z of a structure file or a generated θ.")
+        .WithExample("diffusivity", "s.npy", "--json eta.json")
+        .WithExample("diffusivity", "scan.tif", "--bc", "taufactor", "--pore-value", "255", "--field", "c.vti")
+        .WithExample("diffusivity", "--theta", "0.092,0.135,0.245,0.666", "--seed", "1", "--size", "192");
     config.SetExceptionHandler((exception, _) => CliErrors.Report(exception));
 });
 return app.Run(args);

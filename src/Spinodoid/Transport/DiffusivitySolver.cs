@@ -52,6 +52,7 @@ public static class DiffusivitySolver
             throw new ArgumentException($"the structure is {length} voxel(s) long along {axis}; the {options.Convention} convention needs at least {minimum}");
         double porosity = structure.Porosity;
 
+        if (shape.Count >= LargeGrid) ReleaseGarbage();
         labels ??= RunLabels.Build(structure.Pore, shape, 1);
         var percolating = labels.PercolatingMask(axis, options.Sides);
         long percolatingCount = VoxelStructure.SumBytes(percolating);
@@ -80,11 +81,16 @@ public static class DiffusivitySolver
         finally
         {
             problem.Release();
-            // A large solve leaves gigabytes of setup arrays behind; give them back before the next direction
-            // rather than letting the heap grow to several solves' worth.
-            if (shape.Count >= LargeGrid) GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+            if (shape.Count >= LargeGrid) ReleaseGarbage();
         }
     }
+
+    /// <summary>
+    /// Large solves allocate and drop arrays of hundreds of megabytes (masks, the setup of the multigrid); a
+    /// full collection at the phase boundaries keeps the peak near one solve's working set instead of letting
+    /// the heap grow by several solves' worth before the collector runs on its own.
+    /// </summary>
+    internal static void ReleaseGarbage() => GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
 
     private const long LargeGrid = 64L * 64 * 64;
 

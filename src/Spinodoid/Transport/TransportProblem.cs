@@ -165,6 +165,7 @@ internal sealed class TransportProblem
             for (long i = start; i < start + plane; i++) x[i] = level.Diag[i] != 0 ? c : 0;
         });
         var preconditioner = new AggregationMultigrid(level, options.CoarseCorrectionScale, options.SmoothingSweeps);
+        if (n >= 1L << 24) DiffusivitySolver.ReleaseGarbage(); // the multigrid set-up's temporaries
         var r = BufferPool<float>.Rent(n);
         var z = BufferPool<float>.Rent(n);
         var p = BufferPool<float>.Rent(n);

@@ -1,0 +1,228 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Spinodoid.IO;
+using Spinodoid.Microstructure;
+using Spinodoid.Transport;
+
+namespace Spinodoid.Cli.Commands;
+
+internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "[FILE]")]
+        [Description("Structure file (.npy, .tif/.tiff, .vti, .raw). Or give --theta/--seed/--size to generate one.")]
+        public string? File { get; init; }
+
+        [CommandOption("--theta <THETA>")]
+        [Description("Generate the structure instead: θ = a_x,a_y,a_z,ε (with --seed and --size).")]
+        public string? Theta { get; init; }
+
+        [CommandOption("--seed <SEED>")]
+        [Description("Seed for --theta. Default 0.")]
+        [DefaultValue(0UL)]
+        public ulong Seed { get; init; }
+
+        [CommandOption("-n|--size <N>")]
+        [Description("Grid side for --theta. Default 192.")]
+        [DefaultValue(192)]
+        public int Size { get; init; }
+
+        [CommandOption("--axis <AXIS>")]
+        [Description("x, y, z or all (default).")]
+        [DefaultValue("all")]
+        public string Axis { get; init; } = "all";
+
+        [CommandOption("--bc <CONVENTION>")]
+        [Description("paper: concentrations fixed on the first and last voxel layers, length N − 1 (default); taufactor: on the outer faces, length N.")]
+        [DefaultValue("paper")]
+        public string Convention { get; init; } = "paper";
+
+        [CommandOption("--sides <SIDES>")]
+        [Description("Lateral sides: periodic (default for generated structures) or mirror (no flux; TauFactor's).")]
+        public string? Sides { get; init; }
+
+        [CommandOption("--tolerance <TOL>")]
+        [Description("Stop when η changes by less than this between iterations and inlet/outlet fluxes agree to it. Default 1e-5.")]
+        [DefaultValue(1e-5)]
+        public double Tolerance { get; init; }
+
+        [CommandOption("--max-iterations <N>")]
+        [Description("Iteration limit per direction. Default 200.")]
+        [DefaultValue(200)]
+        public int MaxIterations { get; init; }
+
+        [CommandOption("--json <PATH>")]
+        [Description("Also write the results, inputs and settings as JSON.")]
+        public string? Json { get; init; }
+
+        [CommandOption("--field <PATH>")]
+        [Description("Write the concentration field as .vti for ParaView (one file per direction: name.x.vti …).")]
+        public string? Field { get; init; }
+
+        [CommandOption("--pore-value <LABEL>")]
+        [Description("The label that is pore in FILE. Default: 1 in 0/1 images, 255 in 0/255 images, or as the file's metadata says.")]
+        public int? PoreValue { get; init; }
+
+        [CommandOption("--shape <NX,NY,NZ>")]
+        [Description("Grid size of a .raw file without a .json sidecar.")]
+        public string? Shape { get; init; }
+
+        [CommandOption("--raw-bytes <1|2>")]
+        [Description("Bytes per voxel of a .raw file without a sidecar.")]
+        [DefaultValue(1)]
+        public int RawBytes { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (File is null == Theta is null) return ValidationResult.Error("give either a structure FILE or --theta a_x,a_y,a_z,ε (with --seed, --size)");
+            return ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        var axes = settings.Axis.ToLowerInvariant() switch
+        {
+            "all" => new[] { Axis.X, Axis.Y, Axis.Z },
+            "x" => [Axis.X],
+            "y" => [Axis.Y],
+            "z" => [Axis.Z],
+            _ => throw new ArgumentException($"--axis '{settings.Axis}' must be x, y, z or all"),
+        };
+        var convention = settings.Convention.ToLowerInvariant() switch
+        {
+            "paper" => BoundaryConvention.Paper,
+            "taufactor" => BoundaryConvention.TauFactor,
+            _ => throw new ArgumentException($"--bc '{settings.Convention}' must be paper or taufactor"),
+        };
+        var sides = settings.Sides is null
+            ? convention == BoundaryConvention.TauFactor ? LateralBoundary.Mirror : LateralBoundary.Periodic
+            : InspectCommand.ParseSides(settings.Sides);
+        var options = new DiffusivityOptions(convention, sides, settings.Tolerance, settings.MaxIterations).Validated();
+
+        VoxelStructure structure;
+        string source;
+        if (settings.Theta is not null)
+        {
+            var theta = SpinodoidParameters.Parse(settings.Theta);
+            SpinodoidGenerator.ValidateSize(settings.Size);
+            structure = SpinodoidGenerator.Generate(theta, settings.Seed, settings.Size);
+            source = $"generated: θ = {theta}, seed {settings.Seed}, N = {settings.Size}";
+        }
+        else
+        {
+            var read = new StructureInputSettings { File = settings.File!, PoreValue = settings.PoreValue, Shape = settings.Shape, RawBytes = settings.RawBytes };
+            structure = StructureIO.Read(settings.File!, read.ReadOptions());
+            source = settings.File!;
+        }
+        if (settings.Field is not null) StructureFormats.FromPath(settings.Field); // fail early on a bad extension
+
+        long bytes = DiffusivitySolver.EstimatePeakBytes(structure.Shape.Count);
+        string memory = bytes >= 1e9 ? $"{bytes / 1e9:0.0} GB" : $"{bytes / 1e6:0} MB";
+        AnsiConsole.MarkupLine($"{Markup.Escape(source)}: {structure.Shape}, porosity {structure.Porosity:0.0000}; " +
+                               $"{convention.ToString().ToLowerInvariant()} convention, {sides.ToString().ToLowerInvariant()} sides; " +
+                               $"needs about {memory} of memory");
+
+        var results = new List<DiffusivityResult>();
+        AnsiConsole.Progress().AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .Start(ctx =>
+            {
+                foreach (var axis in axes)
+                {
+                    var task = ctx.AddTask($"η along {axis.ToString().ToLowerInvariant()}", maxValue: 1);
+                    var progress = new InlineProgress(p =>
+                        task.Description = string.Create(CultureInfo.InvariantCulture,
+                            $"η along {axis.ToString().ToLowerInvariant()}: iteration {p.Iteration}, η ≈ {p.Diffusivity:0.000000}, change {p.RelativeChange:0.0e0}"));
+                    if (settings.Field is null)
+                        results.Add(DiffusivitySolver.Solve(structure, axis, options, progress, cancellation));
+                    else
+                    {
+                        var (result, field) = DiffusivitySolver.SolveWithField(structure, axis, options, progress, cancellation);
+                        results.Add(result);
+                        WriteField(settings.Field, axes.Length > 1 ? axis : null, structure, field!, result);
+                    }
+                    task.Value = 1;
+                }
+            });
+
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumns("axis", "η", "τ", "F", "ε perc.", "iter.", "Δη/η", "imbal.", "time");
+        table.Caption = new TableTitle("η = D_eff/D (eq. 6–7), τ = ε/η, F = 1/η; Δη/η: last change, imbal.: |Q_in − Q_out|/Q");
+        foreach (var r in results)
+            table.AddRow(
+                r.Axis.ToString().ToLowerInvariant(), Format(r.Diffusivity, "0.000000"),
+                r.Blocked ? "∞" : Format(r.TortuosityFactor, "0.0000"),
+                r.Blocked ? "∞" : Format(r.FormationFactor, "0.0000"),
+                Format(r.PercolatingPorosity, "0.0000"), r.Iterations.ToString(CultureInfo.InvariantCulture),
+                Format(r.RelativeChange, "0.0e0"), Format(r.FluxImbalance, "0.0e0"), Format(r.Seconds, "0.00") + " s");
+        AnsiConsole.Write(table);
+        foreach (var r in results.Where(r => r.Blocked))
+            AnsiConsole.MarkupLine($"[yellow]no pore path joins inlet and outlet along {r.Axis.ToString().ToLowerInvariant()}: η = 0[/]");
+        foreach (var r in results.Where(r => !r.Converged))
+            AnsiConsole.MarkupLine($"[yellow]along {r.Axis.ToString().ToLowerInvariant()} the tolerance was not reached in {r.Iterations} iterations[/]");
+
+        if (settings.Json is not null)
+        {
+            var json = new JsonObject
+            {
+                ["program"] = "spinodoid",
+                ["version"] = SpinodoidGenerator.ProgramVersion,
+                ["input"] = source,
+                ["shape"] = new JsonArray(structure.Shape.Nx, structure.Shape.Ny, structure.Shape.Nz),
+                ["porosity"] = structure.Porosity,
+                ["convention"] = convention.ToString(),
+                ["sides"] = sides.ToString(),
+                ["tolerance"] = options.Tolerance,
+                ["results"] = new JsonArray(results.Select(r => (JsonNode)new JsonObject
+                {
+                    ["axis"] = r.Axis.ToString().ToLowerInvariant(),
+                    ["diffusivity"] = r.Diffusivity,
+                    ["tortuosity_factor"] = r.Blocked ? null : r.TortuosityFactor,
+                    ["formation_factor"] = r.Blocked ? null : r.FormationFactor,
+                    ["percolating_porosity"] = r.PercolatingPorosity,
+                    ["iterations"] = r.Iterations,
+                    ["relative_change"] = r.RelativeChange,
+                    ["flux_imbalance"] = r.FluxImbalance,
+                    ["converged"] = r.Converged,
+                    ["seconds"] = r.Seconds,
+                }).ToArray()),
+            };
+            if (structure.Provenance is { } p)
+            {
+                json["theta"] = new JsonArray(p.Parameters.ToVector().Select(v => (JsonNode)v).ToArray());
+                json["seed"] = p.Seed.ToString(CultureInfo.InvariantCulture);
+            }
+            AtomicFile.WriteText(settings.Json, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(settings.Json)}[/]");
+        }
+        return 0;
+    }
+
+    private static string Format(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
+
+    private static void WriteField(string path, Axis? axis, VoxelStructure structure, float[] field, DiffusivityResult result)
+    {
+        string target = axis is null ? path
+            : Path.Combine(Path.GetDirectoryName(path) ?? "", $"{Path.GetFileNameWithoutExtension(path)}.{axis.ToString()!.ToLowerInvariant()}{Path.GetExtension(path)}");
+        if (StructureFormats.FromPath(target) != StructureFormat.Vti)
+            throw new ArgumentException($"--field '{path}' must be a .vti file");
+        var meta = StructureMetadata.Describe(structure, "uint8", 1);
+        meta["axis"] = result.Axis.ToString().ToLowerInvariant();
+        meta["diffusivity"] = result.Diffusivity;
+        AtomicFile.Write(target, s => VtiFormat.Write(s, structure.Shape,
+            [new VtiArray("concentration", Floats: field), new VtiArray("pore", Bytes: structure.Pore)], StructureMetadata.ToLine(meta)));
+        AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(target)}[/]");
+    }
+
+    /// <summary>Reports on the solver's thread, without Progress&lt;T&gt;'s posting to a context.</summary>
+    private sealed class InlineProgress(Action<SolverProgress> report) : IProgress<SolverProgress>
+    {
+        public void Report(SolverProgress value) => report(value);
+    }
+}
