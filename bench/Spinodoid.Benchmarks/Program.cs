@@ -21,7 +21,7 @@ switch (command)
             spinodoid benchmarks (run in Release: dotnet run -c Release --project bench/Spinodoid.Benchmarks -- …)
               generate [N=192] [repeats=21]   generation + threshold + connectivity of paper-prior structures; median
               diffusivity [N=192] [seeds=5] [tol=1e-5]   η along x, y, z of θ₁ structures; median time
-              taufactor [zip-or-tif] [tol=1e-5] [axes=xyz]  the TauFactor 500³ volume against published τ
+              taufactor [zip-or-tif] [tol=1e-5]   the TauFactor 500³ volume against published τ
               bdn [--filter *]                BenchmarkDotNet micro-benchmarks of the stages
             """);
         return command == "help" ? 0 : 2;

@@ -26,13 +26,15 @@ public enum BoundaryConvention
 /// </param>
 /// <param name="MaxIterations">Give up (reporting the accuracy reached) after this many PCG iterations.</param>
 /// <param name="CoarseCorrectionScale">Over-correction of the aggregation multigrid's coarse-grid correction.</param>
-/// <param name="SmoothingSweeps">Red–black Gauss–Seidel sweeps before and (reversed) after each coarse correction.</param>
+/// <param name="FineSmoothingSweeps">Red–black Gauss–Seidel sweeps before and (reversed) after the coarse correction on the finest level.</param>
+/// <param name="SmoothingSweeps">The same on the coarser levels.</param>
 public sealed record DiffusivityOptions(
     BoundaryConvention Convention = BoundaryConvention.Paper,
     LateralBoundary Sides = LateralBoundary.Periodic,
     double Tolerance = 1e-5,
     int MaxIterations = 200,
     double CoarseCorrectionScale = 1.6,
+    int FineSmoothingSweeps = 1,
     int SmoothingSweeps = 2)
 {
     /// <summary>TauFactor's conventions: faces half a voxel outside, mirror sides.</summary>
@@ -45,7 +47,8 @@ public sealed record DiffusivityOptions(
         if (!(Tolerance > 0 && Tolerance < 0.1)) throw new ArgumentException($"tolerance {Tolerance} is outside the allowed range (0, 0.1)");
         if (MaxIterations is < 1 or > 100_000) throw new ArgumentException($"maximum iterations {MaxIterations} is outside 1–100,000");
         if (!(CoarseCorrectionScale > 0 && CoarseCorrectionScale < 2)) throw new ArgumentException($"coarse correction scale {CoarseCorrectionScale} is outside (0, 2)");
-        if (SmoothingSweeps is < 1 or > 10) throw new ArgumentException($"smoothing sweeps {SmoothingSweeps} is outside 1–10");
+        if (SmoothingSweeps is < 1 or > 10 || FineSmoothingSweeps is < 1 or > 10)
+            throw new ArgumentException($"smoothing sweeps ({FineSmoothingSweeps} fine, {SmoothingSweeps} coarse) must be in 1–10");
         return this;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
 
 namespace Spinodoid.Transport;
 
@@ -76,7 +77,9 @@ public static class DiffusivitySolver
             double eta = flux * transportLength / area;
             var result = new DiffusivityResult(axis, eta, porosity, percolatingPorosity, iterations, change, imbalance,
                 converged, watch.Elapsed.TotalSeconds, options.Convention, options.Sides);
-            return (result, keepField ? problem.ConcentrationField(x, structure.Shape) : null);
+            var field = keepField ? problem.ConcentrationField(x, structure.Shape) : null;
+            BufferPool<double>.Return(x);
+            return (result, field);
         }
         finally
         {

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Spinodoid.Runtime;
 
 namespace Spinodoid.Transport;
 
@@ -256,16 +257,22 @@ internal sealed class FineGrid : IGridLevel
         Aggregation.Prolongate(Nx, Ny, Nz, InvDiag, coarse, coarseValues, x, scale);
 
     /// <summary>The same operator in the general conductance form, coarsened once (Galerkin, 2×2×2 aggregates).</summary>
-    public CoarseGrid Coarsen() => new(AsConductances().Coarsen());
+    public CoarseGrid Coarsen()
+    {
+        var conductances = AsConductances();
+        var coarse = new CoarseGrid(conductances.Coarsen());
+        foreach (var g in new[] { conductances.Gx, conductances.Gy, conductances.Gz }) BufferPool<byte>.Return(g);
+        return coarse;
+    }
 
     /// <summary>Face conductances (1 between two unknowns) of this level, for coarsening.</summary>
     private ConductanceGrid<byte> AsConductances()
     {
         long count = Count;
         int nx = Nx, ny = Ny, plane = Plane;
-        var gx = new byte[count];
-        var gy = new byte[count];
-        var gz = new byte[count];
+        var gx = BufferPool<byte>.Rent(count);
+        var gy = BufferPool<byte>.Rent(count);
+        var gz = BufferPool<byte>.Rent(count);
         ForPlanes(iz =>
         {
             for (int iy = 0; iy < ny; iy++)
@@ -274,6 +281,7 @@ internal sealed class FineGrid : IGridLevel
                 for (int ix = 0; ix < nx; ix++)
                 {
                     long i = row + ix;
+                    gx[i] = gy[i] = gz[i] = 0;
                     if (Diag[i] == 0) continue;
                     if (ix + 1 < nx) gx[i] = Diag[i + 1] != 0 ? (byte)1 : (byte)0;
                     else if (Wrap && nx > 1) gx[i] = Diag[row] != 0 ? (byte)1 : (byte)0;

@@ -156,7 +156,7 @@ internal sealed class TransportProblem
         var inletRhs = new float[plane];
         for (int cell = 0; cell < plane; cell++) inletRhs[cell] = _inlet[cell];
         // Start from the linear profile of an empty box.
-        var x = new double[n];
+        var x = BufferPool<double>.Rent(n);
         bool paper = options.Convention == BoundaryConvention.Paper;
         level.ForEachPlane(k =>
         {
@@ -164,7 +164,7 @@ internal sealed class TransportProblem
             long start = (long)k * plane;
             for (long i = start; i < start + plane; i++) x[i] = level.Diag[i] != 0 ? c : 0;
         });
-        var preconditioner = new AggregationMultigrid(level, options.CoarseCorrectionScale, options.SmoothingSweeps);
+        var preconditioner = new AggregationMultigrid(level, options.CoarseCorrectionScale, options.FineSmoothingSweeps, options.SmoothingSweeps);
         if (n >= 1L << 24) DiffusivitySolver.ReleaseGarbage(); // the multigrid set-up's temporaries
         var r = BufferPool<float>.Rent(n);
         var z = BufferPool<float>.Rent(n);
