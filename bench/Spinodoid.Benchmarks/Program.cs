@@ -13,6 +13,8 @@ switch (command)
         return DiffusivityTiming.Run(args.Skip(1).ToArray());
     case "taufactor":
         return TauFactorBenchmark.Run(args.Skip(1).ToArray());
+    case "resolution":
+        return ResolutionStudy.Run(args.Skip(1).ToArray());
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(GenerationTiming).Assembly).Run(args.Skip(1).ToArray());
         return 0;
@@ -22,6 +24,7 @@ switch (command)
               generate [N=192] [repeats=21]   generation + threshold + connectivity of paper-prior structures; median
               diffusivity [N=192] [seeds=5] [tol=1e-5]   η along x, y, z of θ₁ structures; median time
               taufactor [zip-or-tif] [tol=1e-5]   the TauFactor 500³ volume against published τ
+              resolution [samples=10] [sizes=64,96,128]   η at several N against N = 192 (discretisation error)
               bdn [--filter *]                BenchmarkDotNet micro-benchmarks of the stages
             """);
         return command == "help" ? 0 : 2;

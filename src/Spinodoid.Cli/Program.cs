@@ -22,6 +22,22 @@ app.Configure(config =>
         .WithExample("diffusivity", "s.npy", "--json eta.json")
         .WithExample("diffusivity", "scan.tif", "--bc", "taufactor", "--pore-value", "255", "--field", "c.vti")
         .WithExample("diffusivity", "--theta", "0.092,0.135,0.245,0.666", "--seed", "1", "--size", "192");
+    config.AddBranch("dataset", dataset =>
+    {
+        dataset.SetDescription("Labelled datasets: structures from the prior with η along x, y, z from the solver.");
+        dataset.AddCommand<DatasetGenerateCommand>("generate")
+            .WithDescription("Generate (or resume) a dataset; parallel, resumable after any interruption, shardable.")
+            .WithExample("dataset", "generate", "--profile", "compact", "--seed", "1", "--out", "data/compact");
+        dataset.AddCommand<DatasetMergeCommand>("merge")
+            .WithDescription("Join the shards of a dataset made with --shard K/N.")
+            .WithExample("dataset", "merge", "part-0", "part-1", "--out", "data/full");
+        dataset.AddCommand<DatasetStatsCommand>("stats")
+            .WithDescription("Counts, rejection rate, η ranges, correlations, and the paper's Figure 3 as PNG.")
+            .WithExample("dataset", "stats", "data/compact");
+        dataset.AddCommand<DatasetCacheCommand>("cache")
+            .WithDescription("Build the memory-mappable .npy of downsampled CNN inputs from the table.")
+            .WithExample("dataset", "cache", "data/compact");
+    });
     config.SetExceptionHandler((exception, _) => CliErrors.Report(exception));
 });
 return app.Run(args);

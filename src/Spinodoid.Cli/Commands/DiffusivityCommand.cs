@@ -198,7 +198,7 @@ internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
                 json["theta"] = new JsonArray(p.Parameters.ToVector().Select(v => (JsonNode)v).ToArray());
                 json["seed"] = p.Seed.ToString(CultureInfo.InvariantCulture);
             }
-            AtomicFile.WriteText(settings.Json, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            AtomicFile.WriteText(settings.Json, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
             AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(settings.Json)}[/]");
         }
         return 0;

@@ -55,5 +55,5 @@ public static class StructureMetadata
     }
 
     /// <summary>Compact single-line JSON.</summary>
-    public static string ToLine(JsonNode json) => json.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+    public static string ToLine(JsonNode json) => json.ToJsonString(new JsonSerializerOptions { WriteIndented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 }

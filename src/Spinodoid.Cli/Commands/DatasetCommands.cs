@@ -1,0 +1,170 @@
+using System.ComponentModel;
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Spinodoid.Datasets;
+using Spinodoid.Reports;
+
+namespace Spinodoid.Cli.Commands;
+
+internal sealed class DatasetGenerateCommand : Command<DatasetGenerateCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--profile <NAME>")]
+        [Description("compact (N = 128, CNN input 64³, 1600/400/400; the bundled default) or paper (N = 192, CNN input 96³, 8192/2048/2048).")]
+        [DefaultValue("compact")]
+        public string Profile { get; init; } = "compact";
+
+        [CommandOption("-c|--count <COUNT>")]
+        [Description("Total structures (split 2/3 train, 1/6 validation, 1/6 test). Default: the profile's.")]
+        public int? Count { get; init; }
+
+        [CommandOption("--seed <SEED>")]
+        [Description("Dataset seed; row i depends only on (seed, i). Default 0.")]
+        [DefaultValue(0UL)]
+        public ulong Seed { get; init; }
+
+        [CommandOption("-o|--out <DIR>")]
+        [Description("Output folder: dataset.csv + manifest.json (rows.journal while running).")]
+        public string Out { get; init; } = "";
+
+        [CommandOption("--shard <K/N>")]
+        [Description("Make only part K of N (rows with index mod N = K), for cluster array jobs; join with 'dataset merge'.")]
+        public string? Shard { get; init; }
+
+        [CommandOption("--workers <W>")]
+        [Description("Structures labelled at once. Default 1 (each solve already uses every core).")]
+        [DefaultValue(1)]
+        public int Workers { get; init; }
+
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out DIR is required") : ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        var profile = DatasetProfile.ByName(settings.Profile);
+        if (settings.Count is int count) profile = profile.WithCount(count);
+        var (k, n) = ParseShard(settings.Shard);
+        var request = new DatasetRequest(profile, settings.Seed, settings.Out, k, n, settings.Workers);
+        AnsiConsole.MarkupLine($"dataset [bold]{Markup.Escape(profile.Name)}[/]: N = {profile.Size}, {profile.Train}/{profile.Validation}/{profile.Test} " +
+                               $"train/validation/test, seed {settings.Seed}{(n > 1 ? $", shard {k}/{n}" : "")} → {Markup.Escape(settings.Out)}");
+        IReadOnlyList<DatasetRow> rows = [];
+        AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("labelling structures", maxValue: DatasetGenerator.ShardIndices(profile.Count, k, n).Count());
+                var progress = new Inline<DatasetProgress>(p =>
+                {
+                    task.Value = p.Done;
+                    if (p.DoneThisRun > 0)
+                        task.Description = string.Create(CultureInfo.InvariantCulture,
+                            $"labelling structures ({p.Done}/{p.Total}, {p.Elapsed.TotalSeconds / p.DoneThisRun:0.00} s each)");
+                });
+                rows = DatasetGenerator.Generate(request, progress, cancellation);
+            });
+        AnsiConsole.MarkupLine($"[green]complete[/]: {rows.Count} rows in {Markup.Escape(Path.Combine(settings.Out, DatasetManifest.TableName))}");
+        return 0;
+    }
+
+    private static (int K, int N) ParseShard(string? text)
+    {
+        if (text is null) return (0, 1);
+        var parts = text.Split('/');
+        if (parts.Length != 2 || !int.TryParse(parts[0], out int k) || !int.TryParse(parts[1], out int n) || n < 1 || k < 0 || k >= n)
+            throw new ArgumentException($"--shard '{text}' must be K/N with 0 ≤ K < N, e.g. 3/16");
+        return (k, n);
+    }
+}
+
+internal sealed class DatasetMergeCommand : Command<DatasetMergeCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<SHARD_DIRS>")]
+        [Description("The shard folders written by 'dataset generate --shard K/N'.")]
+        public string[] Shards { get; init; } = [];
+
+        [CommandOption("-o|--out <DIR>")]
+        [Description("Folder for the merged dataset.")]
+        public string Out { get; init; } = "";
+
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Out) ? ValidationResult.Error("--out DIR is required") : ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        var merged = DatasetStore.Merge(settings.Shards, settings.Out);
+        AnsiConsole.MarkupLine($"merged {settings.Shards.Length} shards: [green]{merged.Rows.Count}[/] rows in {Markup.Escape(settings.Out)}");
+        return 0;
+    }
+}
+
+internal sealed class DatasetStatsCommand : Command<DatasetStatsCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<DIR>")]
+        [Description("Dataset folder.")]
+        public string Directory { get; init; } = "";
+
+        [CommandOption("--png <PATH>")]
+        [Description("Where to write the paper's Figure 3 (histogram of η_x, scatter η_x vs η_y). Default DIR/figure3.png.")]
+        public string? Png { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        var dataset = DatasetStore.Load(settings.Directory);
+        var s = DatasetStatistics.Of(dataset);
+        var m = dataset.Manifest;
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(settings.Directory)}[/]: profile {Markup.Escape(m.Profile.Name)} (N = {m.Profile.Size}), seed {m.Seed}, version {Markup.Escape(m.Version)}");
+        AnsiConsole.MarkupLine($"  rows {s.Rows}: train {s.Train}, validation {s.Validation}, test {s.Test}");
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"  rejected for connectivity: {m.Rejected} of {m.Rows + m.Rejected} draws ({100 * s.RejectionRate:0.0} %); mean solve {s.MeanSolveSeconds:0.00} s"));
+        var table = new Table().Border(TableBorder.Simple).AddColumns("", "min", "mean", "max", "r with η_x", "r with η_y", "r with η_z");
+        string[] names = ["η_x", "η_y", "η_z"];
+        for (int i = 0; i < 3; i++)
+            table.AddRow([names[i], F(s.Eta[i].Min), F(s.Eta[i].Mean), F(s.Eta[i].Max), F(s.Correlation[i, 0]), F(s.Correlation[i, 1]), F(s.Correlation[i, 2])]);
+        AnsiConsole.Write(table);
+        string png = settings.Png ?? Path.Combine(settings.Directory, "figure3.png");
+        DatasetFigures.WriteFigure3(dataset, png);
+        AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(png)}[/]");
+        return 0;
+    }
+
+    private static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
+}
+
+internal sealed class DatasetCacheCommand : Command<DatasetCacheCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<DIR>")]
+        [Description("Dataset folder.")]
+        public string Directory { get; init; } = "";
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        var dataset = DatasetStore.Load(settings.Directory);
+        string path = "";
+        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("building CNN inputs", maxValue: dataset.Rows.Count);
+                path = InputCache.Build(settings.Directory, new Inline<int>(d => task.Value = d), cancellation);
+            });
+        AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(path)}[/] (uint8 solid counts, shape (rows, N/2, N/2, N/2), C order, last index x)");
+        return 0;
+    }
+}
+
+/// <summary>Reports on the worker's thread (Spectre's progress is thread-safe).</summary>
+internal sealed class Inline<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
