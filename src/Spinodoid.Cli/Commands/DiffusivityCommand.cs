@@ -12,7 +12,7 @@ namespace Spinodoid.Cli.Commands;
 
 internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : StructureReadSettings
     {
         [CommandArgument(0, "[FILE]")]
         [Description("Structure file (.npy, .tif/.tiff, .vti, .raw). Or give --theta/--seed/--size to generate one.")]
@@ -64,19 +64,6 @@ internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
         [Description("Write the concentration field as .vti for ParaView (one file per direction: name.x.vti …).")]
         public string? Field { get; init; }
 
-        [CommandOption("--pore-value <LABEL>")]
-        [Description("The label that is pore in FILE. Default: 1 in 0/1 images, 255 in 0/255 images, or as the file's metadata says.")]
-        public int? PoreValue { get; init; }
-
-        [CommandOption("--shape <NX,NY,NZ>")]
-        [Description("Grid size of a .raw file without a .json sidecar.")]
-        public string? Shape { get; init; }
-
-        [CommandOption("--raw-bytes <1|2>")]
-        [Description("Bytes per voxel of a .raw file without a sidecar.")]
-        [DefaultValue(1)]
-        public int RawBytes { get; init; }
-
         public override ValidationResult Validate()
         {
             if (File is null == Theta is null) return ValidationResult.Error("give either a structure FILE or --theta a_x,a_y,a_z,ε (with --seed, --size)");
@@ -116,8 +103,7 @@ internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
         }
         else
         {
-            var read = new StructureInputSettings { File = settings.File!, PoreValue = settings.PoreValue, Shape = settings.Shape, RawBytes = settings.RawBytes };
-            structure = StructureIO.Read(settings.File!, read.ReadOptions());
+            structure = StructureIO.Read(settings.File!, settings.ReadOptions());
             source = settings.File!;
         }
         if (settings.Field is not null) StructureFormats.FromPath(settings.Field); // fail early on a bad extension

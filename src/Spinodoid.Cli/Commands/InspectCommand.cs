@@ -8,13 +8,9 @@ using Spinodoid.Reports;
 
 namespace Spinodoid.Cli.Commands;
 
-/// <summary>Options shared by every command that reads a structure file.</summary>
-internal class StructureInputSettings : CommandSettings
+/// <summary>How to read a structure file: the options shared by every command that reads one.</summary>
+internal class StructureReadSettings : CommandSettings
 {
-    [CommandArgument(0, "<FILE>")]
-    [Description("Structure file: .npy, .tif/.tiff stack, .vti (as written by spinodoid) or .raw.")]
-    public string File { get; init; } = "";
-
     [CommandOption("--pore-value <LABEL>")]
     [Description("The label that is pore. Default: 1 in 0/1 images, 255 in 0/255 images, or as the file's metadata says.")]
     public int? PoreValue { get; init; }
@@ -39,6 +35,14 @@ internal class StructureInputSettings : CommandSettings
         var n = parts.Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
         return new GridShape(n[0], n[1], n[2]);
     }
+}
+
+/// <summary>A required structure file argument and how to read it.</summary>
+internal class StructureInputSettings : StructureReadSettings
+{
+    [CommandArgument(0, "<FILE>")]
+    [Description("Structure file: .npy, .tif/.tiff stack, .vti (as written by spinodoid) or .raw.")]
+    public string File { get; init; } = "";
 }
 
 internal sealed class InspectCommand : Command<InspectCommand.Settings>

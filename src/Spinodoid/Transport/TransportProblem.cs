@@ -30,29 +30,15 @@ internal sealed class TransportProblem
     };
 
     /// <summary>Copies a structure-layout array into the internal layout (transport axis slowest).</summary>
-    public static T[] ToInternal<T>(T[] data, GridShape shape, Axis axis)
-    {
-        if (axis == Axis.Z) return (T[])data.Clone();
-        var (ax, ay) = LateralAxes(axis);
-        int nx = shape[ax], ny = shape[ay], nz = shape[axis];
-        var result = new T[data.LongLength];
-        Parallel.For(0, nz, k =>
-        {
-            for (int j = 0; j < ny; j++)
-                for (int i = 0; i < nx; i++)
-                {
-                    // (i, j, k) along (ax, ay, axis) → structure coordinates.
-                    long source = axis == Axis.X ? shape.Index(k, i, j) : shape.Index(j, k, i);
-                    result[((long)k * ny + j) * nx + i] = data[source];
-                }
-        });
-        return result;
-    }
+    public static T[] ToInternal<T>(T[] data, GridShape shape, Axis axis) =>
+        axis == Axis.Z ? (T[])data.Clone() : Permute(data, shape, axis, toInternal: true);
 
     /// <summary>Copies an internal-layout array back to the structure layout.</summary>
-    public static T[] FromInternal<T>(T[] data, GridShape shape, Axis axis)
+    public static T[] FromInternal<T>(T[] data, GridShape shape, Axis axis) =>
+        axis == Axis.Z ? data : Permute(data, shape, axis, toInternal: false);
+
+    private static T[] Permute<T>(T[] data, GridShape shape, Axis axis, bool toInternal)
     {
-        if (axis == Axis.Z) return data;
         var (ax, ay) = LateralAxes(axis);
         int nx = shape[ax], ny = shape[ay], nz = shape[axis];
         var result = new T[data.LongLength];
@@ -61,8 +47,11 @@ internal sealed class TransportProblem
             for (int j = 0; j < ny; j++)
                 for (int i = 0; i < nx; i++)
                 {
-                    long target = axis == Axis.X ? shape.Index(k, i, j) : shape.Index(j, k, i);
-                    result[target] = data[((long)k * ny + j) * nx + i];
+                    // (i, j, k) along (ax, ay, axis) ↔ structure coordinates.
+                    long structureIndex = axis == Axis.X ? shape.Index(k, i, j) : shape.Index(j, k, i);
+                    long internalIndex = ((long)k * ny + j) * nx + i;
+                    if (toInternal) result[internalIndex] = data[structureIndex];
+                    else result[structureIndex] = data[internalIndex];
                 }
         });
         return result;
