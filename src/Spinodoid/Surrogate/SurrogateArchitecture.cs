@@ -1,0 +1,76 @@
+namespace Spinodoid.Surrogate;
+
+/// <summary>How convolutions treat the border: the paper's unpadded ("valid") or size-keeping ("same").</summary>
+public enum ConvolutionPadding
+{
+    /// <summary>No padding: each 3×3×3 convolution trims one voxel per side (the paper's).</summary>
+    Valid,
+    /// <summary>Zero padding of one voxel: sizes are kept until pooling.</summary>
+    Same,
+}
+
+/// <summary>
+/// A CNN for η from a 2×2×2-downsampled structure (paper Figure 4 and Methods): blocks of two 3×3×3
+/// convolutions with ELU followed by 2×2×2 average pooling, then fully connected layers with ELU, and a
+/// linear output of logit(η) — one value (η along the first axis; other axes by permuting the input) or three
+/// (η_x, η_y, η_z jointly, as the paper's Discussion suggests).
+/// </summary>
+/// <param name="Name">Architecture name.</param>
+/// <param name="InputSize">Side of the (downsampled) input, e.g. 96 for N = 192.</param>
+/// <param name="Widths">Filters of the convolution blocks.</param>
+/// <param name="Dense">Widths of the fully connected layers.</param>
+/// <param name="Outputs">1 (single direction) or 3 (joint).</param>
+/// <param name="Padding">Convolution padding.</param>
+/// <param name="InputPooling">Extra 2×2×2 average pooling steps applied to the input first (0 = none).</param>
+public sealed record SurrogateArchitecture(
+    string Name, int InputSize, int[] Widths, int[] Dense, int Outputs,
+    ConvolutionPadding Padding = ConvolutionPadding.Valid, int InputPooling = 0)
+{
+    /// <summary>The paper's network: 96³ input, widths 32/48/64, dense 256/192/128/64, one output (≈ 8.8 M weights).</summary>
+    public static SurrogateArchitecture Paper { get; } =
+        new("paper", 96, [32, 48, 64], [256, 192, 128, 64], 1);
+
+    /// <summary>The paper's network with three outputs (one pass per structure instead of three).</summary>
+    public static SurrogateArchitecture PaperJoint { get; } = Paper with { Name = "paper-joint", Outputs = 3 };
+
+    /// <summary>
+    /// The compact default for CPU training on the compact dataset (N = 128, input 64³): one extra 2×2×2
+    /// pooling of the input (32³), widths 16/24/32 with padding, dense 128/64, three outputs.
+    /// </summary>
+    public static SurrogateArchitecture Compact { get; } =
+        new("compact", 64, [16, 24, 32], [128, 64], 3, ConvolutionPadding.Same, InputPooling: 1);
+
+    /// <summary>A built-in architecture by name.</summary>
+    public static SurrogateArchitecture ByName(string name) => name.ToLowerInvariant() switch
+    {
+        "paper" => Paper,
+        "paper-joint" => PaperJoint,
+        "compact" => Compact,
+        _ => throw new ArgumentException($"unknown network '{name}'; allowed: paper, paper-joint, compact"),
+    };
+
+    /// <summary>The side of the feature maps after the convolution blocks.</summary>
+    public int FinalSize
+    {
+        get
+        {
+            int size = InputSize >> InputPooling;
+            foreach (var _ in Widths)
+            {
+                if (Padding == ConvolutionPadding.Valid) size -= 4;
+                size /= 2;
+            }
+            return size;
+        }
+    }
+
+    /// <summary>Throws when the input is too small for the blocks or a setting is out of range.</summary>
+    public SurrogateArchitecture Validated()
+    {
+        if (Outputs is not (1 or 3)) throw new ArgumentException($"outputs {Outputs} must be 1 or 3");
+        if (Widths.Length == 0 || Widths.Any(w => w < 1) || Dense.Any(d => d < 1)) throw new ArgumentException("widths must be positive");
+        if (FinalSize < 1)
+            throw new ArgumentException($"input {InputSize}³ is too small for {Widths.Length} blocks ({Padding} padding, {InputPooling} input pooling)");
+        return this;
+    }
+}

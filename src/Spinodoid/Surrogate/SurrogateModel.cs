@@ -1,0 +1,138 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Spinodoid.IO;
+using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Spinodoid.Surrogate;
+
+/// <summary>
+/// A trained surrogate: the network and what it expects. Inference is batched and thread-safe (one forward
+/// pass at a time under a lock; batch many structures per call for throughput).
+/// </summary>
+public sealed class SurrogateModel : IDisposable
+{
+    /// <summary>Weights file inside a model folder.</summary>
+    public const string WeightsName = "model.bin";
+
+    /// <summary>Description file inside a model folder.</summary>
+    public const string CardName = "model.json";
+
+    private readonly object _gate = new();
+
+    /// <summary>Wraps a network.</summary>
+    public SurrogateModel(DiffusivityNetwork network, int structureSize)
+    {
+        Network = network;
+        StructureSize = structureSize;
+    }
+
+    /// <summary>The network.</summary>
+    public DiffusivityNetwork Network { get; }
+
+    /// <summary>Grid side N of the structures it was trained on (input side N/2).</summary>
+    public int StructureSize { get; }
+
+    /// <summary>Saves weights and description atomically into <paramref name="directory"/>.</summary>
+    public void Save(string directory, JsonObject? training = null)
+    {
+        Directory.CreateDirectory(directory);
+        string weights = Path.Combine(directory, WeightsName);
+        string temporary = weights + $".{Environment.ProcessId}.tmp";
+        Network.save(temporary);
+        File.Move(temporary, weights, overwrite: true);
+        var a = Network.Architecture;
+        var card = new JsonObject
+        {
+            ["program"] = "spinodoid",
+            ["version"] = SpinodoidGenerator.ProgramVersion,
+            ["kind"] = "spinodoid surrogate",
+            ["architecture"] = new JsonObject
+            {
+                ["name"] = a.Name, ["input_size"] = a.InputSize, ["widths"] = new JsonArray(a.Widths.Select(w => (JsonNode)w).ToArray()),
+                ["dense"] = new JsonArray(a.Dense.Select(w => (JsonNode)w).ToArray()), ["outputs"] = a.Outputs,
+                ["padding"] = a.Padding.ToString(), ["input_pooling"] = a.InputPooling,
+            },
+            ["structure_size"] = StructureSize,
+            ["weights"] = Network.WeightCount,
+            ["training"] = training,
+        };
+        AtomicFile.WriteText(Path.Combine(directory, CardName), card.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    /// <summary>Loads a model folder written by <see cref="Save"/>.</summary>
+    public static SurrogateModel Load(string directory)
+    {
+        string cardPath = Path.Combine(directory, CardName), weights = Path.Combine(directory, WeightsName);
+        if (!File.Exists(cardPath) || !File.Exists(weights))
+            throw new InvalidDataException($"'{directory}' is not a spinodoid model folder (needs {CardName} and {WeightsName})");
+        TorchRuntime.EnsureInitialised();
+        try
+        {
+            var card = JsonNode.Parse(File.ReadAllText(cardPath))!;
+            if (card["kind"]?.GetValue<string>() != "spinodoid surrogate") throw new InvalidDataException($"'{cardPath}' is not a spinodoid model card");
+            var a = card["architecture"]!;
+            var architecture = new SurrogateArchitecture(a["name"]!.GetValue<string>(), a["input_size"]!.GetValue<int>(),
+                a["widths"]!.AsArray().Select(w => w!.GetValue<int>()).ToArray(), a["dense"]!.AsArray().Select(w => w!.GetValue<int>()).ToArray(),
+                a["outputs"]!.GetValue<int>(), Enum.Parse<ConvolutionPadding>(a["padding"]!.GetValue<string>()), a["input_pooling"]!.GetValue<int>());
+            var network = new DiffusivityNetwork(architecture);
+            network.load(weights);
+            network.eval();
+            return new SurrogateModel(network, card["structure_size"]!.GetValue<int>());
+        }
+        catch (Exception e) when (e is JsonException or NullReferenceException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            throw new InvalidDataException($"'{directory}' holds an unreadable model: {e.Message}", e);
+        }
+    }
+
+    /// <summary>η_x, η_y, η_z of structures given as solid counts (side N/2, layout z, y, x with x fastest).</summary>
+    public (double X, double Y, double Z)[] Predict(IReadOnlyList<byte[]> solidCounts)
+    {
+        int side = Network.Architecture.InputSize, volume = side * side * side;
+        var input = new float[(long)solidCounts.Count * volume];
+        for (int s = 0; s < solidCounts.Count; s++)
+        {
+            if (solidCounts[s].Length != volume)
+                throw new ArgumentException($"input {s} has {solidCounts[s].Length} voxels; this model needs {side}³ (structures of N = {StructureSize})");
+            for (int i = 0; i < volume; i++) input[(long)s * volume + i] = SurrogateScaling.ScaleInput(solidCounts[s][i]);
+        }
+        var result = new (double, double, double)[solidCounts.Count];
+        lock (_gate)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            Network.eval();
+            var batch = tensor(input, new long[] { solidCounts.Count, 1, side, side, side });
+            float[] x, y, z;
+            if (Network.Architecture.Outputs == 3)
+            {
+                var output = Network.forward(batch).data<float>().ToArray();
+                x = new float[solidCounts.Count]; y = new float[solidCounts.Count]; z = new float[solidCounts.Count];
+                for (int s = 0; s < solidCounts.Count; s++) { x[s] = output[3 * s]; y[s] = output[3 * s + 1]; z[s] = output[3 * s + 2]; }
+            }
+            else
+            {
+                x = Network.forward(Augmentation.TransportAlongFirstDim(batch, Axis.X).contiguous()).data<float>().ToArray();
+                y = Network.forward(Augmentation.TransportAlongFirstDim(batch, Axis.Y).contiguous()).data<float>().ToArray();
+                z = Network.forward(batch).data<float>().ToArray();
+            }
+            for (int s = 0; s < result.Length; s++)
+                result[s] = (SurrogateScaling.InverseLogit(x[s]), SurrogateScaling.InverseLogit(y[s]), SurrogateScaling.InverseLogit(z[s]));
+        }
+        return result;
+    }
+
+    /// <summary>η_x, η_y, η_z of one structure of side <see cref="StructureSize"/>.</summary>
+    public (double X, double Y, double Z) Predict(VoxelStructure structure)
+    {
+        if (structure.Shape != GridShape.Cube(StructureSize))
+            throw new ArgumentException($"the structure is {structure.Shape}; this model was trained on {StructureSize}³ structures");
+        return Predict([Downsampling.SolidCounts2x(structure)])[0];
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Network.Dispose();
+}

@@ -1,0 +1,246 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Spinodoid.IO;
+using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Spinodoid.Surrogate;
+
+/// <summary>Training settings.</summary>
+/// <param name="Architecture">The network.</param>
+/// <param name="Epochs">Passes over the training split.</param>
+/// <param name="BatchSize">Samples per optimiser step (the paper: 16).</param>
+/// <param name="Optimizer">"sgd" (momentum 0.9, the paper's) or "adam".</param>
+/// <param name="LearningRate">Base learning rate (adam), or the plateau rate of the paper's schedule (sgd).</param>
+/// <param name="Seed">Weights, batch order and augmentation all follow from it.</param>
+/// <param name="Augment">Use the label-preserving augmentations.</param>
+public sealed record TrainingOptions(
+    SurrogateArchitecture Architecture, int Epochs, int BatchSize = 16, string Optimizer = "adam",
+    double LearningRate = 1e-3, ulong Seed = 0, bool Augment = true)
+{
+    /// <summary>Throws for out-of-range settings.</summary>
+    public TrainingOptions Validated()
+    {
+        Architecture.Validated();
+        if (Epochs is < 1 or > 100_000) throw new ArgumentException($"epochs {Epochs} is outside 1–100,000");
+        if (BatchSize is < 1 or > 4096) throw new ArgumentException($"batch size {BatchSize} is outside 1–4096");
+        if (Optimizer is not ("sgd" or "adam")) throw new ArgumentException($"optimizer '{Optimizer}' must be sgd or adam");
+        if (!(LearningRate > 0 && LearningRate < 1)) throw new ArgumentException($"learning rate {LearningRate} is outside (0, 1)");
+        return this;
+    }
+
+    /// <summary>
+    /// Learning rate of an epoch. Adam: the base rate, cosine-decayed to a tenth. SGD: the paper's schedule
+    /// (Methods) — log₁₀ LR = −4, −3.75, …, −2.75 for 25 epochs each, then −2.5 for 1600, −2.75 for 875 and −3
+    /// for 875 epochs — compressed proportionally when fewer than 3500 epochs are asked for.
+    /// </summary>
+    public double LearningRateAt(int epoch)
+    {
+        if (Optimizer == "adam")
+            return LearningRate * (0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * epoch / Math.Max(1, Epochs))));
+        double position = 3500.0 * epoch / Epochs;
+        double log10 = position < 150 ? -4 + 0.25 * Math.Floor(position / 25)
+            : position < 1750 ? -2.5 : position < 2625 ? -2.75 : -3;
+        return Math.Pow(10, log10) * (LearningRate / Math.Pow(10, -2.5));
+    }
+}
+
+/// <summary>One epoch's numbers.</summary>
+public readonly record struct EpochMetrics(int Epoch, double TrainLoss, double ValidationLoss, double ValidationMape, double LearningRate, double Seconds);
+
+/// <summary>Quality of predictions on a split: MSE of logit(η) and MAPE of η (paper eq. 13–15), per direction.</summary>
+public sealed record SurrogateEvaluation(double MseLogit, double Mape, double[] MapeByAxis, double[][] Predicted, double[][] Solver);
+
+/// <summary>
+/// Trains a surrogate on a dataset: MSE on the logit scale, best-validation checkpoint, resumable from the
+/// last completed epoch (weights, optimiser state and epoch are saved after every epoch), metrics in CSV.
+/// </summary>
+public static class SurrogateTrainer
+{
+    private const string LastWeights = "last.bin", LastOptimizer = "last-optimizer.bin", StateName = "training.json", MetricsName = "metrics.csv";
+
+    /// <summary>Trains (or resumes training) into <paramref name="outputDirectory"/>; the best model is saved there.</summary>
+    public static IReadOnlyList<EpochMetrics> Train(string datasetDirectory, string outputDirectory, TrainingOptions options,
+        IProgress<EpochMetrics>? progress = null, CancellationToken cancellation = default)
+    {
+        options = options.Validated();
+        TorchRuntime.EnsureInitialised();
+        using var train = SurrogateSamples.Open(datasetDirectory, "train");
+        using var validation = SurrogateSamples.Open(datasetDirectory, "validation");
+        if (train.Side != options.Architecture.InputSize)
+            throw new ArgumentException($"the dataset's inputs are {train.Side}³ but network '{options.Architecture.Name}' takes {options.Architecture.InputSize}³");
+        Directory.CreateDirectory(outputDirectory);
+
+        torch.manual_seed((long)(options.Seed & 0x7FFFFFFFFFFFFFFF));
+        var network = new DiffusivityNetwork(options.Architecture);
+        var parameters = network.parameters();
+        TorchSharp.Modules.OptimizerHelper optimizer = options.Optimizer == "sgd"
+            ? optim.SGD(parameters, options.LearningRateAt(0), momentum: 0.9)
+            : optim.Adam(parameters, options.LearningRateAt(0));
+
+        var history = new List<EpochMetrics>();
+        int startEpoch = 0;
+        double best = double.PositiveInfinity;
+        string statePath = Path.Combine(outputDirectory, StateName);
+        if (File.Exists(statePath))
+        {
+            var state = JsonNode.Parse(File.ReadAllText(statePath))!;
+            if (state["seed"]!.GetValue<ulong>() != options.Seed || state["architecture"]!.GetValue<string>() != options.Architecture.Name)
+                throw new ArgumentException($"'{outputDirectory}' holds a training run with other settings; choose another folder");
+            startEpoch = state["epochs_done"]!.GetValue<int>();
+            best = state["best_validation_loss"]!.GetValue<double>();
+            network.load(Path.Combine(outputDirectory, LastWeights));
+            optimizer.load_state_dict(Path.Combine(outputDirectory, LastOptimizer));
+            history.AddRange(ReadMetrics(Path.Combine(outputDirectory, MetricsName)));
+        }
+
+        for (int epoch = startEpoch; epoch < options.Epochs; epoch++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var watch = Stopwatch.StartNew();
+            double lr = options.LearningRateAt(epoch);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+            double trainLoss = TrainEpoch(network, optimizer, train, options, epoch, cancellation);
+            var evaluation = Evaluate(network, validation);
+            var metrics = new EpochMetrics(epoch + 1, trainLoss, evaluation.MseLogit, evaluation.Mape, lr, watch.Elapsed.TotalSeconds);
+            history.Add(metrics);
+
+            var model = new SurrogateModel(network, train.Side * 2);
+            if (evaluation.MseLogit < best)
+            {
+                best = evaluation.MseLogit;
+                model.Save(outputDirectory, TrainingCard(datasetDirectory, options, metrics));
+            }
+            network.save(Path.Combine(outputDirectory, LastWeights + ".tmp"));
+            File.Move(Path.Combine(outputDirectory, LastWeights + ".tmp"), Path.Combine(outputDirectory, LastWeights), overwrite: true);
+            optimizer.save_state_dict(Path.Combine(outputDirectory, LastOptimizer + ".tmp"));
+            File.Move(Path.Combine(outputDirectory, LastOptimizer + ".tmp"), Path.Combine(outputDirectory, LastOptimizer), overwrite: true);
+            WriteMetrics(Path.Combine(outputDirectory, MetricsName), history);
+            AtomicFile.WriteText(statePath, new JsonObject
+            {
+                ["seed"] = options.Seed, ["architecture"] = options.Architecture.Name, ["epochs_done"] = epoch + 1,
+                ["epochs"] = options.Epochs, ["best_validation_loss"] = best,
+            }.ToJsonString());
+            progress?.Report(metrics);
+        }
+        return history;
+    }
+
+    private static double TrainEpoch(DiffusivityNetwork network, TorchSharp.Modules.OptimizerHelper optimizer, SurrogateSamples samples,
+        TrainingOptions options, int epoch, CancellationToken cancellation)
+    {
+        network.train();
+        var random = new Random(unchecked((int)CounterRandom.Mix(options.Seed * 7919 + (ulong)epoch)));
+        bool joint = options.Architecture.Outputs == 3;
+        // One-direction models see every structure once per direction and epoch.
+        var items = Enumerable.Range(0, samples.Count).SelectMany(i => joint ? [(i, Axis.X)] : new[] { (i, Axis.X), (i, Axis.Y), (i, Axis.Z) })
+            .OrderBy(_ => random.Next()).ToArray();
+        var buffer = new byte[samples.Volume];
+        double lossSum = 0;
+        int batches = 0, side = samples.Side;
+        for (int start = 0; start < items.Length; start += options.BatchSize)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var batch = items.Skip(start).Take(options.BatchSize).ToArray();
+            var inputs = new List<Tensor>(batch.Length);
+            var targets = new float[batch.Length * options.Architecture.Outputs];
+            for (int b = 0; b < batch.Length; b++)
+            {
+                var (i, axis) = batch[b];
+                samples.ReadInput(i, buffer);
+                var input = tensor(buffer.Select(SurrogateScaling.ScaleInput).ToArray(), new long[] { 1, side, side, side });
+                if (joint)
+                {
+                    var t = new[] { (float)SurrogateScaling.Logit(samples.Label(i, Axis.X)), (float)SurrogateScaling.Logit(samples.Label(i, Axis.Y)),
+                                    (float)SurrogateScaling.Logit(samples.Label(i, Axis.Z)) };
+                    if (options.Augment) input = Augmentation.Joint(input, t, random);
+                    t.CopyTo(targets, 3 * b);
+                }
+                else
+                {
+                    input = Augmentation.TransportAlongFirstDim(input, axis);
+                    if (options.Augment) input = Augmentation.SingleDirection(input, random);
+                    targets[b] = (float)SurrogateScaling.Logit(samples.Label(i, axis));
+                }
+                inputs.Add(input.contiguous());
+            }
+            var x = stack(inputs);
+            var y = tensor(targets, new long[] { batch.Length, options.Architecture.Outputs });
+            optimizer.zero_grad();
+            var loss = nn.functional.mse_loss(network.forward(x), y);
+            loss.backward();
+            optimizer.step();
+            lossSum += loss.item<float>();
+            batches++;
+        }
+        return lossSum / Math.Max(1, batches);
+    }
+
+    /// <summary>Predictions of a network on every sample of a split against the solver's η.</summary>
+    public static SurrogateEvaluation Evaluate(DiffusivityNetwork network, SurrogateSamples samples, int batchSize = 16)
+    {
+        var model = new SurrogateModel(network, samples.Side * 2);
+        var predicted = new List<double[]>();
+        var solver = new List<double[]>();
+        for (int start = 0; start < samples.Count; start += batchSize)
+        {
+            var inputs = new List<byte[]>();
+            for (int i = start; i < Math.Min(samples.Count, start + batchSize); i++)
+            {
+                var buffer = new byte[samples.Volume];
+                samples.ReadInput(i, buffer);
+                inputs.Add(buffer);
+                var (lx, ly, lz) = samples.Labels(i);
+                solver.Add([lx, ly, lz]);
+            }
+            predicted.AddRange(model.Predict(inputs).Select(p => new[] { p.X, p.Y, p.Z }));
+        }
+        network.train();
+        double mse = 0, mape = 0;
+        var byAxis = new double[3];
+        for (int i = 0; i < predicted.Count; i++)
+            for (int d = 0; d < 3; d++)
+            {
+                double e = SurrogateScaling.Logit(Math.Clamp(predicted[i][d], 1e-12, 1 - 1e-12)) - SurrogateScaling.Logit(solver[i][d]);
+                mse += e * e;
+                double ape = 100 * Math.Abs(predicted[i][d] - solver[i][d]) / solver[i][d];
+                mape += ape;
+                byAxis[d] += ape;
+            }
+        int n = Math.Max(1, predicted.Count);
+        return new SurrogateEvaluation(mse / (3 * n), mape / (3 * n), byAxis.Select(v => v / n).ToArray(),
+            predicted.ToArray(), solver.ToArray());
+    }
+
+    private static JsonObject TrainingCard(string dataset, TrainingOptions options, EpochMetrics metrics) => new()
+    {
+        ["dataset"] = Path.GetFullPath(dataset),
+        ["optimizer"] = options.Optimizer, ["learning_rate"] = options.LearningRate, ["batch_size"] = options.BatchSize,
+        ["epochs"] = options.Epochs, ["seed"] = options.Seed, ["augment"] = options.Augment,
+        ["best_epoch"] = metrics.Epoch, ["validation_mse_logit"] = metrics.ValidationLoss, ["validation_mape"] = metrics.ValidationMape,
+    };
+
+    private static void WriteMetrics(string path, IEnumerable<EpochMetrics> history)
+    {
+        var text = new StringBuilder("epoch,train_mse_logit,validation_mse_logit,validation_mape,learning_rate,seconds\n");
+        foreach (var m in history)
+            text.Append(string.Create(CultureInfo.InvariantCulture,
+                $"{m.Epoch},{m.TrainLoss:R},{m.ValidationLoss:R},{m.ValidationMape:R},{m.LearningRate:R},{m.Seconds:0.###}\n"));
+        AtomicFile.WriteText(path, text.ToString());
+    }
+
+    private static IEnumerable<EpochMetrics> ReadMetrics(string path) =>
+        File.Exists(path)
+            ? File.ReadAllLines(path).Skip(1).Where(l => l.Length > 0).Select(l =>
+            {
+                var f = l.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+                return new EpochMetrics((int)f[0], f[1], f[2], f[3], f[4], f[5]);
+            })
+            : [];
+}

@@ -1,0 +1,55 @@
+using Spinodoid.Runtime;
+using Spinodoid.Surrogate;
+using TorchSharp;
+
+namespace Spinodoid.Tests.Surrogate;
+
+public class NetworkTests
+{
+    [Fact]
+    public void PaperNetworkHasAbout8Point8MillionWeights()
+    {
+        TorchRuntime.EnsureInitialised();
+        using var network = new DiffusivityNetwork(SurrogateArchitecture.Paper);
+        // Convolutions 325,728 + 288 biases; dense 64·8³·256 + 256 + 256·192 + 192 + 192·128 + 128 + 128·64 + 64 + 64 + 1.
+        long expected = 326_016 + 8_388_864 + 49_344 + 24_704 + 8_256 + 65;
+        Assert.Equal(expected, network.WeightCount);
+        Assert.InRange(network.WeightCount, 8.7e6, 8.9e6);
+        Assert.Equal(8, SurrogateArchitecture.Paper.FinalSize);
+    }
+
+    [Theory]
+    [InlineData("paper", 1)]
+    [InlineData("paper-joint", 3)]
+    [InlineData("compact", 3)]
+    public void OutputHasOneValuePerDirectionAndSample(string name, int outputs)
+    {
+        TorchRuntime.EnsureInitialised();
+        var architecture = SurrogateArchitecture.ByName(name);
+        using var network = new DiffusivityNetwork(architecture);
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        int d = architecture.InputSize;
+        var output = network.forward(torch.rand(new long[] { 2, 1, d, d, d }) - 0.5);
+        Assert.Equal(new long[] { 2, outputs }, output.shape);
+        Assert.True(output.isfinite().all().item<bool>());
+    }
+
+    [Fact]
+    public void LogitAndInverseLogitRoundTrip()
+    {
+        foreach (double eta in new[] { 1e-6, 0.01, 0.25, 0.5, 0.73, 0.999 })
+            Assert.Equal(eta, SurrogateScaling.InverseLogit(SurrogateScaling.Logit(eta)), 12);
+        Assert.Equal(0.0, SurrogateScaling.Logit(0.5), 15);
+        Assert.Throws<ArgumentOutOfRangeException>(() => SurrogateScaling.Logit(0));
+        Assert.Equal(-0.5f, SurrogateScaling.ScaleInput(0));
+        Assert.Equal(0.5f, SurrogateScaling.ScaleInput(8));
+    }
+
+    [Fact]
+    public void TooSmallInputsAreRejected()
+    {
+        var tiny = SurrogateArchitecture.Paper with { InputSize = 20 };
+        Assert.Contains("too small", Assert.Throws<ArgumentException>(() => tiny.Validated()).Message);
+    }
+}
