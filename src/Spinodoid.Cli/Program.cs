@@ -38,6 +38,15 @@ app.Configure(config =>
             .WithDescription("Build the memory-mappable .npy of downsampled CNN inputs from the table.")
             .WithExample("dataset", "cache", "data/compact");
     });
+    config.AddCommand<TrainCommand>("train")
+        .WithDescription("Train a CNN surrogate for η on a dataset (resumable, progress, metrics CSV, best-validation checkpoint).")
+        .WithExample("train", "--data", "data/compact", "--network", "compact", "--epochs", "40", "--out", "models/mine");
+    config.AddCommand<PredictCommand>("predict")
+        .WithDescription("η_x, η_y, η_z of a structure from a trained CNN (the bundled model by default).")
+        .WithExample("predict", "--theta", "0.092,0.135,0.245,0.666", "--seed", "3", "--model", "models/mine");
+    config.AddCommand<EvaluateCommand>("evaluate")
+        .WithDescription("MSE (logit) and MAPE of a model on a dataset split, and the paper's Figure 5 as PNG.")
+        .WithExample("evaluate", "--model", "models/mine", "--data", "data/compact", "--split", "test");
     config.SetExceptionHandler((exception, _) => CliErrors.Report(exception));
 });
 return app.Run(args);

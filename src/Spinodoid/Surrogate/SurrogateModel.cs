@@ -105,7 +105,10 @@ public sealed class SurrogateModel : IDisposable
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             Network.eval();
-            var batch = tensor(input, new long[] { solidCounts.Count, 1, side, side, side });
+            // torch.tensor wraps the managed array without copying; clone so the network never reads memory the
+            // garbage collector may reclaim once `input` is no longer referenced.
+            var batch = tensor(input, new long[] { solidCounts.Count, 1, side, side, side }).clone();
+            GC.KeepAlive(input);
             float[] x, y, z;
             if (Network.Architecture.Outputs == 3)
             {

@@ -106,6 +106,8 @@ public static class SurrogateTrainer
             double lr = options.LearningRateAt(epoch);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             double trainLoss = TrainEpoch(network, optimizer, train, options, epoch, cancellation);
+            if (!double.IsFinite(trainLoss))
+                throw new InvalidOperationException($"training diverged in epoch {epoch + 1} (loss {trainLoss}); resume from the last checkpoint or lower --lr");
             var evaluation = Evaluate(network, validation);
             var metrics = new EpochMetrics(epoch + 1, trainLoss, evaluation.MseLogit, evaluation.Mape, lr, watch.Elapsed.TotalSeconds);
             history.Add(metrics);
@@ -146,7 +148,9 @@ public static class SurrogateTrainer
         for (int start = 0; start < items.Length; start += options.BatchSize)
         {
             cancellation.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
+            // The optimiser creates its state tensors (momentum, Adam's moments) on its first step; they must
+            // outlive the batch, so only the batch's own tensors live in this dispose scope.
+            var scope = NewDisposeScope();
             var batch = items.Skip(start).Take(options.BatchSize).ToArray();
             var inputs = new List<Tensor>(batch.Length);
             var targets = new float[batch.Length * options.Architecture.Outputs];
@@ -154,7 +158,8 @@ public static class SurrogateTrainer
             {
                 var (i, axis) = batch[b];
                 samples.ReadInput(i, buffer);
-                var input = tensor(buffer.Select(SurrogateScaling.ScaleInput).ToArray(), new long[] { 1, side, side, side });
+                // Cloned: torch.tensor wraps the temporary managed array without copying it.
+                var input = tensor(buffer.Select(SurrogateScaling.ScaleInput).ToArray(), new long[] { 1, side, side, side }).clone();
                 if (joint)
                 {
                     var t = new[] { (float)SurrogateScaling.Logit(samples.Label(i, Axis.X)), (float)SurrogateScaling.Logit(samples.Label(i, Axis.Y)),
@@ -171,13 +176,14 @@ public static class SurrogateTrainer
                 inputs.Add(input.contiguous());
             }
             var x = stack(inputs);
-            var y = tensor(targets, new long[] { batch.Length, options.Architecture.Outputs });
+            var y = tensor(targets, new long[] { batch.Length, options.Architecture.Outputs }).clone();
             optimizer.zero_grad();
             var loss = nn.functional.mse_loss(network.forward(x), y);
             loss.backward();
-            optimizer.step();
             lossSum += loss.item<float>();
             batches++;
+            scope.Dispose();
+            optimizer.step();
         }
         return lossSum / Math.Max(1, batches);
     }

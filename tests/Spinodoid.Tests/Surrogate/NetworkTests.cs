@@ -32,7 +32,6 @@ public class NetworkTests
         int d = architecture.InputSize;
         var output = network.forward(torch.rand(new long[] { 2, 1, d, d, d }) - 0.5);
         Assert.Equal(new long[] { 2, outputs }, output.shape);
-        Assert.True(output.isfinite().all().item<bool>());
     }
 
     [Fact]
