@@ -122,7 +122,7 @@ internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
                 foreach (var axis in axes)
                 {
                     var task = ctx.AddTask($"η along {axis.ToString().ToLowerInvariant()}", maxValue: 1);
-                    var progress = new InlineProgress(p =>
+                    var progress = new Inline<SolverProgress>(p =>
                         task.Description = string.Create(CultureInfo.InvariantCulture,
                             $"η along {axis.ToString().ToLowerInvariant()}: iteration {p.Iteration}, η ≈ {p.Diffusivity:0.000000}, change {p.RelativeChange:0.0e0}"));
                     if (settings.Field is null)
@@ -204,11 +204,5 @@ internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
         AtomicFile.Write(target, s => VtiFormat.Write(s, structure.Shape,
             [new VtiArray("concentration", Floats: field), new VtiArray("pore", Bytes: structure.Pore)], StructureMetadata.ToLine(meta)));
         AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(target)}[/]");
-    }
-
-    /// <summary>Reports on the solver's thread, without Progress&lt;T&gt;'s posting to a context.</summary>
-    private sealed class InlineProgress(Action<SolverProgress> report) : IProgress<SolverProgress>
-    {
-        public void Report(SolverProgress value) => report(value);
     }
 }
