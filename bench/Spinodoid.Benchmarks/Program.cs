@@ -15,6 +15,8 @@ switch (command)
         return TauFactorBenchmark.Run(args.Skip(1).ToArray());
     case "resolution":
         return ResolutionStudy.Run(args.Skip(1).ToArray());
+    case "surrogate":
+        return SurrogateThroughput.Run(args.Skip(1).ToArray());
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(GenerationTiming).Assembly).Run(args.Skip(1).ToArray());
         return 0;
@@ -25,6 +27,7 @@ switch (command)
               diffusivity [N=192] [seeds=5] [tol=1e-5]   η along x, y, z of θ₁ structures; median time
               taufactor [zip-or-tif] [tol=1e-5]   the TauFactor 500³ volume against published τ
               resolution [samples=10] [sizes=64,96,128]   η at several N against N = 192 (discretisation error)
+              surrogate [batch=8] [rounds=3]   structures/s for generate + CNN prediction (compact, paper)
               bdn [--filter *]                BenchmarkDotNet micro-benchmarks of the stages
             """);
         return command == "help" ? 0 : 2;
