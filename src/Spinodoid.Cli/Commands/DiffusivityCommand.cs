@@ -138,15 +138,15 @@ internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
             });
 
         var table = new Table().Border(TableBorder.Simple)
-            .AddColumns("axis", "η", "τ", "F", "ε perc.", "iter.", "Δη/η", "imbal.", "time");
-        table.Caption = new TableTitle("η = D_eff/D (eq. 6–7), τ = ε/η, F = 1/η; Δη/η: last change, imbal.: |Q_in − Q_out|/Q");
+            .AddColumns("axis", "η", "τ", "F", "ε_perc", "iter", "Δη/η", "imbal.", "time");
+        table.Caption = new TableTitle("η = D_eff/D, τ = ε/η, F = 1/η; --json has full precision");
         foreach (var r in results)
             table.AddRow(
-                r.Axis.ToString().ToLowerInvariant(), Format(r.Diffusivity, "0.000000"),
-                r.Blocked ? "∞" : Format(r.TortuosityFactor, "0.0000"),
-                r.Blocked ? "∞" : Format(r.FormationFactor, "0.0000"),
-                Format(r.PercolatingPorosity, "0.0000"), r.Iterations.ToString(CultureInfo.InvariantCulture),
-                Format(r.RelativeChange, "0.0e0"), Format(r.FluxImbalance, "0.0e0"), Format(r.Seconds, "0.00") + " s");
+                r.Axis.ToString().ToLowerInvariant(), Format(r.Diffusivity, "0.0000"),
+                r.Blocked ? "∞" : Format(r.TortuosityFactor, "0.000"),
+                r.Blocked ? "∞" : Format(r.FormationFactor, "0.000"),
+                Format(r.PercolatingPorosity, "0.000"), r.Iterations.ToString(CultureInfo.InvariantCulture),
+                Format(r.RelativeChange, "0e0"), Format(r.FluxImbalance, "0e0"), Format(r.Seconds, "0.0") + " s");
         AnsiConsole.Write(table);
         foreach (var r in results.Where(r => r.Blocked))
             AnsiConsole.MarkupLine($"[yellow]no pore path joins inlet and outlet along {r.Axis.ToString().ToLowerInvariant()}: η = 0[/]");
