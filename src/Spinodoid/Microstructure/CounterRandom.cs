@@ -75,13 +75,5 @@ public sealed class SeededRandom
         return (int)((NextUInt64() >> 32) * (ulong)n >> 32);
     }
 
-    /// <summary>A standard normal value (Box–Muller, one of the pair).</summary>
-    public double NextGaussian()
-    {
-        double u1 = 1.0 - NextDouble();
-        double u2 = NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
-    }
-
     private static ulong RotateLeft(ulong x, int k) => (x << k) | (x >> (64 - k));
 }

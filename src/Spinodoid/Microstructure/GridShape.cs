@@ -18,9 +18,6 @@ public readonly record struct GridShape(int Nx, int Ny, int Nz)
     /// <summary>Extent along an axis.</summary>
     public int this[Axis axis] => axis switch { Axis.X => Nx, Axis.Y => Ny, _ => Nz };
 
-    /// <summary>True when all three sides are equal.</summary>
-    public bool IsCube => Nx == Ny && Ny == Nz;
-
     /// <inheritdoc />
     public override string ToString() => $"{Nx}×{Ny}×{Nz}";
 }

@@ -9,9 +9,6 @@ public static class PorosityThreshold
     private const int Bins = 1 << 14;
 
     /// <summary>Pore mask (1 = pore) holding the round(ε·count) smallest values of <paramref name="field"/>.</summary>
-    public static byte[] Apply(ReadOnlySpan<float> field, double porosity) => Apply(field.ToArray(), porosity);
-
-    /// <summary>Pore mask (1 = pore) holding the round(ε·count) smallest values of <paramref name="field"/>.</summary>
     public static byte[] Apply(float[] field, double porosity)
     {
         if (!(porosity > 0 && porosity < 1))

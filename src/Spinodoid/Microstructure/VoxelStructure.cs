@@ -59,16 +59,6 @@ public sealed class VoxelStructure
     /// <summary>Pore volume fraction ε.</summary>
     public double Porosity => (double)PoreCount() / Shape.Count;
 
-    /// <summary>A copy with the two phases exchanged (solid becomes pore).</summary>
-    public VoxelStructure Complement()
-    {
-        var inverted = new byte[Pore.Length];
-        for (int i = 0; i < inverted.Length; i++) inverted[i] = (byte)(1 - Pore[i]);
-        return new VoxelStructure(Shape, inverted, Provenance);
-    }
-
-    /// <summary>Mask of one phase: the pore mask itself, or its complement for the solid.</summary>
-    public byte[] PhaseMask(Phase phase) => phase == Phase.Pore ? Pore : Complement().Pore;
 }
 
 /// <summary>How a generated structure was made: enough to make it again.</summary>

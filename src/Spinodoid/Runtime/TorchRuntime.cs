@@ -35,6 +35,19 @@ public static class TorchRuntime
     }
 
     /// <summary>
+    /// A tensor holding a copy of <paramref name="data"/>. <c>torch.tensor(array)</c> wraps the managed array
+    /// without copying, so a tensor made from a temporary array can read memory the garbage collector has
+    /// reclaimed (seen as NaN batches in training); every tensor built from short-lived arrays goes through here.
+    /// </summary>
+    public static torch.Tensor CopyToTensor(float[] data, long[] shape)
+    {
+        EnsureInitialised();
+        var copy = torch.tensor(data, shape).clone();
+        GC.KeepAlive(data);
+        return copy;
+    }
+
+    /// <summary>
     /// libtorch allocates its tensors with malloc. glibc serves blocks above a dynamic threshold with fresh
     /// mmap pages and trims freed memory back to the kernel, so every same-sized FFT buffer page-faults anew
     /// (measured: 60–300 ms instead of 20 ms for a 192³ inverse FFT here). Raising the mmap threshold to its

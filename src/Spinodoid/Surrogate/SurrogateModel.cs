@@ -105,10 +105,7 @@ public sealed class SurrogateModel : IDisposable
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             Network.eval();
-            // torch.tensor wraps the managed array without copying; clone so the network never reads memory the
-            // garbage collector may reclaim once `input` is no longer referenced.
-            var batch = tensor(input, new long[] { solidCounts.Count, 1, side, side, side }).clone();
-            GC.KeepAlive(input);
+            var batch = TorchRuntime.CopyToTensor(input, [solidCounts.Count, 1, side, side, side]);
             float[] x, y, z;
             if (Network.Architecture.Outputs == 3)
             {

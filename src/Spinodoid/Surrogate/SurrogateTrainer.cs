@@ -158,8 +158,7 @@ public static class SurrogateTrainer
             {
                 var (i, axis) = batch[b];
                 samples.ReadInput(i, buffer);
-                // Cloned: torch.tensor wraps the temporary managed array without copying it.
-                var input = tensor(buffer.Select(SurrogateScaling.ScaleInput).ToArray(), new long[] { 1, side, side, side }).clone();
+                var input = TorchRuntime.CopyToTensor(buffer.Select(SurrogateScaling.ScaleInput).ToArray(), [1, side, side, side]);
                 if (joint)
                 {
                     var t = new[] { (float)SurrogateScaling.Logit(samples.Label(i, Axis.X)), (float)SurrogateScaling.Logit(samples.Label(i, Axis.Y)),
@@ -176,7 +175,7 @@ public static class SurrogateTrainer
                 inputs.Add(input.contiguous());
             }
             var x = stack(inputs);
-            var y = tensor(targets, new long[] { batch.Length, options.Architecture.Outputs }).clone();
+            var y = TorchRuntime.CopyToTensor(targets, [batch.Length, options.Architecture.Outputs]);
             optimizer.zero_grad();
             var loss = nn.functional.mse_loss(network.forward(x), y);
             loss.backward();

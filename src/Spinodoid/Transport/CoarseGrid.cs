@@ -87,14 +87,6 @@ internal sealed class CoarseGrid : IGridLevel
         else Parallel.For(0, Nz, plane);
     }
 
-    public void Apply(float[] x, float[] y) => ForRows(x, (row, sum) =>
-    {
-        var d = Diag.AsSpan(row, Nx);
-        var xs = x.AsSpan(row, Nx);
-        var ys = y.AsSpan(row, Nx);
-        for (int i = 0; i < d.Length; i++) ys[i] = d[i] > 0 ? d[i] * xs[i] - sum[i] : 0f;
-    });
-
     public void RestrictResidual(float[] b, float[] x, CoarseGrid coarse, float[] coarseValues)
     {
         // Coarse levels are small; one pass to a scratch residual, then the shared restriction.

@@ -9,7 +9,6 @@ namespace Spinodoid.Transport;
 internal interface IGridLevel
 {
     long Count { get; }
-    void Apply(float[] x, float[] y);
     void SmoothColour(float[] b, float[] x, int colour);
     /// <summary>coarse[I] = Σ_{i ∈ I} (b − A x)_i: the residual, restricted without storing it.</summary>
     void RestrictResidual(float[] b, float[] x, CoarseGrid coarse, float[] coarseValues);
@@ -42,7 +41,6 @@ internal sealed class FineGrid : IGridLevel
 
     public long Count => (long)Nx * Ny * Nz;
     public int Plane => Nx * Ny;
-    public bool IsUnknown(long i) => Diag[i] != 0;
 
     private static Vector<float> LaneMask(int parity)
     {
@@ -163,8 +161,6 @@ internal sealed class FineGrid : IGridLevel
         foreach (var v in partial) total += v;
         return total;
     }
-
-    public void Apply(float[] x, float[] y) => ApplyDot(x, y);
 
     /// <summary>
     /// r = b − A x with x in double precision (the true residual of the single-precision iteration), where b
