@@ -19,6 +19,7 @@ public static class TorchRuntime
         {
             if (_initialised) return;
             ReduceAllocatorPageFaults();
+            LimitOneDnnToAvx2();
             try
             {
                 torch.set_num_threads(Environment.ProcessorCount);
@@ -67,6 +68,31 @@ public static class TorchRuntime
             // Not glibc (e.g. musl): keep the allocator's defaults.
         }
     }
+
+    /// <summary>
+    /// libtorch 2.10's oneDNN AVX-512 convolution kernels give wrong results on this project's reference machine
+    /// (AMD EPYC with AVX-512): forward and gradients 1–25 % off and intermittently NaN, against libtorch's own
+    /// non-oneDNN convolution and a float64 reference (tests/…/NetworkTests). Capped at AVX2 they agree to 1e-6.
+    /// A user who sets ONEDNN_MAX_CPU_ISA (or DNNL_MAX_CPU_ISA) keeps their choice. oneDNN reads the variable from
+    /// the native environment at its first primitive, so it is set with libc's setenv before libtorch runs.
+    /// </summary>
+    private static void LimitOneDnnToAvx2()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
+        try
+        {
+            if (getenv("DNNL_MAX_CPU_ISA") == IntPtr.Zero) setenv("ONEDNN_MAX_CPU_ISA", "AVX2", 0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "getenv")]
+    private static extern IntPtr getenv(string name);
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "setenv")]
+    private static extern int setenv(string name, string value, int overwrite);
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mallopt")]
     private static extern int mallopt(int parameter, int value);

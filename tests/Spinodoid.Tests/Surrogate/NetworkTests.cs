@@ -35,6 +35,34 @@ public class NetworkTests
     }
 
     [Fact]
+    public void GradientsAgreeWithADoublePrecisionReference()
+    {
+        // float32 runs through oneDNN; float64 through libtorch's plain convolution — an independent implementation.
+        // (With the default memory layout oneDNN's input gradients were ~20 % off and sometimes NaN: see DiffusivityNetwork.)
+        TorchRuntime.EnsureInitialised();
+        var architecture = SurrogateArchitecture.Compact with { InputSize = 32, InputPooling = 0 };
+        for (int seed = 0; seed < 3; seed++)
+        {
+            using var scope = torch.NewDisposeScope();
+            torch.manual_seed(seed);
+            using var single = new DiffusivityNetwork(architecture);
+            torch.manual_seed(seed);
+            using var reference = new DiffusivityNetwork(architecture);
+            reference.to(torch.float64);
+            var input = torch.rand(new long[] { 2, 1, 32, 32, 32 }) - 0.5;
+            single.forward(input).square().mean().backward();
+            reference.forward(input.to(torch.float64)).square().mean().backward();
+            var expected = reference.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!);
+            foreach (var (name, parameter) in single.named_parameters())
+            {
+                double scale = expected[name].abs().max().item<double>();
+                double error = (parameter.grad!.to(torch.float64) - expected[name]).abs().max().item<double>();
+                Assert.True(error <= 1e-3 * scale, $"seed {seed}, {name}: max |Δgrad| = {error:G3} for gradients up to {scale:G3}");
+            }
+        }
+    }
+
+    [Fact]
     public void LogitAndInverseLogitRoundTrip()
     {
         foreach (double eta in new[] { 1e-6, 0.01, 0.25, 0.5, 0.73, 0.999 })
@@ -50,5 +78,7 @@ public class NetworkTests
     {
         var tiny = SurrogateArchitecture.Paper with { InputSize = 20 };
         Assert.Contains("too small", Assert.Throws<ArgumentException>(() => tiny.Validated()).Message);
+        var odd = SurrogateArchitecture.Compact with { Widths = [16, 20, 32] };
+        Assert.Contains("16/20/32", Assert.Throws<ArgumentException>(() => odd.Validated()).Message);
     }
 }
