@@ -47,6 +47,17 @@ app.Configure(config =>
     config.AddCommand<EvaluateCommand>("evaluate")
         .WithDescription("MSE (logit) and MAPE of a model on a dataset split, and the paper's Figure 5 as PNG.")
         .WithExample("evaluate", "--model", "models/mine", "--data", "data/compact", "--split", "test");
+    config.AddCommand<DesignCommand>("design")
+        .WithDescription("Inverse design by ABC-PMC: parameters θ whose structures have a target η (posterior, its mean, plots, HTML report).")
+        .WithExample("design", "--target", "0.40,0.50,0.60")
+        .WithExample("design", "--target", "0.25,0.375,0.50", "--validate", "25", "--out", "eta2")
+        .WithExample("design", "--target", "0.4,-,0.6", "--porosity-range", "0.5,0.7", "--mode", "paper");
+    config.AddCommand<ValidationCommand>("validate")
+        .WithDescription("η of structures at θ with fresh seeds by the solver and the CNN: means, spreads, and the paper's Figures 8–9.")
+        .WithExample("validate", "--theta", "0.092,0.135,0.245,0.666", "--count", "250", "--target", "0.40,0.50,0.60");
+    config.AddCommand<UpscaleCommand>("upscale")
+        .WithDescription("The paper's upscaling: length scales divided by F on an F-times larger grid; η by the solver at both sizes.")
+        .WithExample("upscale", "--theta", "0.092,0.135,0.245,0.666", "--factor", "3", "--count", "10");
     config.SetExceptionHandler((exception, _) => CliErrors.Report(exception));
 });
 return app.Run(args);

@@ -22,7 +22,7 @@ public sealed class DiffusivityNetwork : nn.Module<Tensor, Tensor>
         for (int b = 0; b < architecture.Widths.Length; b++)
         {
             int width = architecture.Widths[b];
-            features.Add(($"conv{b}a", nn.Conv3d(channels, width, 3, padding: padding)));
+            features.Add(($"conv{b}a", nn.Conv3d(channels, width, 3, stride: b == 0 ? architecture.InputStride : 1, padding: padding)));
             features.Add(($"elu{b}a", nn.ELU()));
             features.Add(($"conv{b}b", nn.Conv3d(width, width, 3, padding: padding)));
             features.Add(($"elu{b}b", nn.ELU()));

@@ -40,7 +40,7 @@ public class NetworkTests
         // float32 runs through oneDNN; float64 through libtorch's plain convolution — an independent implementation.
         // (With the default memory layout oneDNN's input gradients were ~20 % off and sometimes NaN: see DiffusivityNetwork.)
         TorchRuntime.EnsureInitialised();
-        var architecture = SurrogateArchitecture.Compact with { InputSize = 32, InputPooling = 0 };
+        var architecture = SurrogateArchitecture.Compact with { InputSize = 32 };
         for (int seed = 0; seed < 3; seed++)
         {
             using var scope = torch.NewDisposeScope();

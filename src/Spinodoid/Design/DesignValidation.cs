@@ -1,0 +1,98 @@
+using Spinodoid.Microstructure;
+using Spinodoid.Surrogate;
+using Spinodoid.Transport;
+
+namespace Spinodoid.Design;
+
+/// <summary>One validated structure: its seed, the solver's η and (when a model is given) the CNN's η.</summary>
+public sealed record ValidationSample(ulong Seed, double[] Solver, double[]? Surrogate);
+
+/// <summary>Structures at one θ with fresh seeds, η by the solver and the CNN (the paper's Figures 8–9).</summary>
+/// <param name="Theta">Parameters.</param>
+/// <param name="Size">N of the structures.</param>
+/// <param name="Samples">One entry per structure.</param>
+public sealed record ValidationSummary(SpinodoidParameters Theta, int Size, IReadOnlyList<ValidationSample> Samples)
+{
+    /// <summary>Mean solver η per direction.</summary>
+    public double[] SolverMean => Mean(Samples.Select(s => s.Solver));
+
+    /// <summary>Standard deviation of the solver η per direction.</summary>
+    public double[] SolverStd => Std(Samples.Select(s => s.Solver));
+
+    /// <summary>Mean CNN η per direction (null without a model).</summary>
+    public double[]? SurrogateMean => Samples.All(s => s.Surrogate is not null) && Samples.Count > 0 ? Mean(Samples.Select(s => s.Surrogate!)) : null;
+
+    /// <summary>Standard deviation of the CNN η per direction (null without a model).</summary>
+    public double[]? SurrogateStd => Samples.All(s => s.Surrogate is not null) && Samples.Count > 0 ? Std(Samples.Select(s => s.Surrogate!)) : null;
+
+    /// <summary>Relative deviation of the mean solver η from a target, per direction (null where the target is free).</summary>
+    public double?[] RelativeError(DiffusivityTarget target)
+    {
+        var mean = SolverMean;
+        return target.Components.Select((t, i) => t is double v ? (mean[i] - v) / v : (double?)null).ToArray();
+    }
+
+    private static double[] Mean(IEnumerable<double[]> rows)
+    {
+        var list = rows.ToList();
+        return Enumerable.Range(0, 3).Select(d => list.Average(r => r[d])).ToArray();
+    }
+
+    private static double[] Std(IEnumerable<double[]> rows)
+    {
+        var list = rows.ToList();
+        return Enumerable.Range(0, 3).Select(d =>
+        {
+            double m = list.Average(r => r[d]);
+            return list.Count > 1 ? Math.Sqrt(list.Sum(r => (r[d] - m) * (r[d] - m)) / (list.Count - 1)) : 0;
+        }).ToArray();
+    }
+}
+
+/// <summary>Validation of designs with the solver, and upscaling (paper, "Case study" and "Upscaling").</summary>
+public static class DesignValidation
+{
+    /// <summary>
+    /// <paramref name="count"/> structures at θ (seeds <paramref name="firstSeed"/>, +1, …) of size <paramref name="size"/>:
+    /// η by the solver and, when <paramref name="model"/> is given (and of that size), by the CNN.
+    /// </summary>
+    public static ValidationSummary Validate(SpinodoidParameters theta, int count, int size, SurrogateModel? model = null,
+        ulong firstSeed = 1, DiffusivityOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellation = default)
+    {
+        theta.Validated();
+        SpinodoidGenerator.ValidateSize(size);
+        if (count < 1) throw new ArgumentException($"count {count} must be at least 1");
+        if (model is not null && model.StructureSize != size)
+            throw new ArgumentException($"the model predicts N = {model.StructureSize} structures; validate at --size {model.StructureSize} or without the CNN");
+        var samples = new List<ValidationSample>(count);
+        for (int k = 0; k < count; k++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            ulong seed = firstSeed + (ulong)k;
+            var structure = SpinodoidGenerator.Generate(theta, seed, size);
+            var solver = DiffusivitySolver.SolveAll(structure, options, cancellation: cancellation).Select(r => r.Diffusivity).ToArray();
+            double[]? cnn = null;
+            if (model is not null)
+            {
+                var pores = Connectivity.OfPhase(structure.Pore, structure.Shape, 1, options?.Sides ?? LateralBoundary.Periodic);
+                var (x, y, z) = model.Predict(structure);
+                cnn = [pores.X ? x : 0, pores.Y ? y : 0, pores.Z ? z : 0];
+            }
+            samples.Add(new ValidationSample(seed, solver, cnn));
+            progress?.Report(k + 1);
+        }
+        return new ValidationSummary(theta, size, samples);
+    }
+
+    /// <summary>
+    /// The paper's upscaling: length scales divided by <paramref name="factor"/> on a grid <paramref name="factor"/>
+    /// times larger (same physical structure statistics, finer resolution relative to the domain), η by the solver.
+    /// </summary>
+    public static ValidationSummary Upscale(SpinodoidParameters theta, int factor, int count, int size,
+        ulong firstSeed = 1, DiffusivityOptions? options = null, IProgress<int>? progress = null, CancellationToken cancellation = default)
+    {
+        if (factor < 1) throw new ArgumentException($"factor {factor} must be at least 1");
+        var scaled = theta with { LengthScales = theta.LengthScales.DividedBy(factor) };
+        return Validate(scaled, count, size * factor, null, firstSeed, options, progress, cancellation);
+    }
+}

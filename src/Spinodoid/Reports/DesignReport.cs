@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Spinodoid.Design;
+using Spinodoid.IO;
+using Spinodoid.Microstructure;
+
+namespace Spinodoid.Reports;
+
+/// <summary>
+/// The outputs of an inverse-design run: posterior.csv, summary.json, posterior.png (marginal posteriors, the
+/// paper's Figures 6–7), validation files when a validation ran, and one self-contained report.html.
+/// </summary>
+public static class DesignReport
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+    private static readonly string[] ParameterLabels = ["a_x", "a_y", "a_z", "ε"];
+    private static readonly string[] DirectionLabels = ["η_x", "η_y", "η_z"];
+
+    /// <summary>The summary of a run as JSON (inputs, seed, version, status, posterior mean and 95 % intervals).</summary>
+    public static JsonObject Summary(DesignRequest request, AbcResult result, ValidationSummary? validation = null)
+    {
+        var posterior = result.Posterior;
+        var json = new JsonObject
+        {
+            ["program"] = "spinodoid", ["version"] = SpinodoidGenerator.ProgramVersion,
+            ["target"] = new JsonArray(request.Target.Components.Select(c => c is double v ? JsonValue.Create(v) : null).ToArray<JsonNode?>()),
+            ["mode"] = request.Mode.ToString().ToLowerInvariant(), ["kernel"] = request.Kernel().Name,
+            ["tolerance_schedule"] = request.Schedule() is FixedToleranceSchedule f ? string.Join(",", f.Tolerances.Select(t => t.ToString("G4", Invariant))) : $"quantile {request.Quantile} → {request.FinalTolerance}",
+            ["final_tolerance"] = request.FinalTolerance, ["population_size"] = request.PopulationSize, ["seed"] = request.Seed,
+            ["porosity_range"] = new JsonArray(request.PorosityMin, request.PorosityMax), ["simulator"] = request.Simulator,
+            ["status"] = result.ReachedFinalTolerance ? "converged" : "stopped", ["stop_reason"] = result.StopReason,
+            ["simulations"] = result.TotalSimulations, ["seconds_this_invocation"] = Math.Round(result.Elapsed.TotalSeconds, 2),
+            ["seconds_all_generations"] = Math.Round(result.Generations.Sum(g => g.Seconds), 2),
+            ["generations"] = result.Generations.Count, ["closest_distance"] = double.IsFinite(result.ClosestDistance) ? result.ClosestDistance : null,
+        };
+        if (posterior is not null)
+        {
+            var mean = posterior.Mean();
+            json["posterior_tolerance"] = posterior.Tolerance;
+            json["effective_sample_size"] = Math.Round(posterior.EffectiveSampleSize, 1);
+            json["simulations_per_effective_sample"] = Math.Round(result.TotalSimulations / posterior.EffectiveSampleSize, 2);
+            json["posterior_mean"] = Named(mean);
+            json["credible_interval_95"] = new JsonObject(Enumerable.Range(0, 4).Select(i => new KeyValuePair<string, JsonNode?>(
+                Names[i], new JsonArray(posterior.Quantile(i, 0.025), posterior.Quantile(i, 0.975)))));
+            json["posterior_predicted_eta_mean"] = new JsonArray(Enumerable.Range(0, 3)
+                .Select(d => (JsonNode?)JsonValue.Create(posterior.Particles.Sum(p => p.Weight * p.Summary[d]))).ToArray());
+            json["posterior_mean_theta"] = string.Join(",", mean.Select(v => v.ToString("G5", Invariant)));
+        }
+        if (validation is not null) json["validation"] = ValidationJson(validation, request.Target);
+        return json;
+    }
+
+    private static readonly string[] Names = ["a_x", "a_y", "a_z", "porosity"];
+
+    private static JsonObject Named(double[] theta) =>
+        new(Enumerable.Range(0, 4).Select(i => new KeyValuePair<string, JsonNode?>(Names[i], theta[i])));
+
+    /// <summary>Validation results as JSON: means and standard deviations of solver (and CNN) η.</summary>
+    public static JsonObject ValidationJson(ValidationSummary validation, DiffusivityTarget? target = null)
+    {
+        var json = new JsonObject
+        {
+            ["theta"] = string.Join(",", validation.Theta.ToVector().Select(v => v.ToString("G6", Invariant))),
+            ["size"] = validation.Size, ["count"] = validation.Samples.Count,
+            ["solver_mean"] = new JsonArray(validation.SolverMean.Select(v => (JsonNode?)v).ToArray()),
+            ["solver_std"] = new JsonArray(validation.SolverStd.Select(v => (JsonNode?)v).ToArray()),
+        };
+        if (validation.SurrogateMean is { } m)
+        {
+            json["cnn_mean"] = new JsonArray(m.Select(v => (JsonNode?)v).ToArray());
+            json["cnn_std"] = new JsonArray(validation.SurrogateStd!.Select(v => (JsonNode?)v).ToArray());
+        }
+        if (target is not null)
+            json["solver_relative_error"] = new JsonArray(validation.RelativeError(target).Select(v => v is double e ? (JsonNode?)e : null).ToArray());
+        return json;
+    }
+
+    /// <summary>Writes posterior.csv, summary.json, posterior.png and report.html into <paramref name="directory"/>.</summary>
+    public static void Write(string directory, DesignRequest request, AbcResult result, ValidationSummary? validation = null)
+    {
+        Directory.CreateDirectory(directory);
+        var store = InverseDesign.Store(directory, request);
+        if (result.Posterior is { } posterior)
+        {
+            AtomicFile.WriteText(Path.Combine(directory, "posterior.csv"), store.ParticleTable(posterior));
+            WritePosteriorFigure(posterior, Path.Combine(directory, "posterior.png"));
+        }
+        AtomicFile.WriteText(Path.Combine(directory, "generations.csv"), AbcRunDirectory.GenerationLog(result.Generations));
+        var summary = Summary(request, result, validation);
+        AtomicFile.WriteText(Path.Combine(directory, "summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        if (validation is not null) WriteValidation(validation, Path.Combine(directory, "validation"), request.Target);
+        AtomicFile.WriteText(Path.Combine(directory, "report.html"), Html(directory, request, result, summary, validation));
+    }
+
+    /// <summary>Marginal posteriors of a_x, a_y, a_z and ε (weighted histograms, mean marked): the paper's Figures 6–7.</summary>
+    public static void WritePosteriorFigure(Population posterior, string path)
+    {
+        var plots = new ScottPlot.Plot[4];
+        var mean = posterior.Mean();
+        for (int i = 0; i < 4; i++)
+        {
+            var plot = new ScottPlot.Plot();
+            var values = posterior.Particles.Select(p => p.Theta[i]).ToArray();
+            double lo = values.Min(), hi = values.Max();
+            if (!(hi > lo)) { lo -= 1e-3; hi += 1e-3; }
+            const int bins = 24;
+            double width = (hi - lo) / bins;
+            var density = new double[bins];
+            foreach (var p in posterior.Particles)
+                density[Math.Min(bins - 1, (int)((p.Theta[i] - lo) / width))] += p.Weight / width;
+            var bars = plot.Add.Bars(Enumerable.Range(0, bins).Select(b => lo + (b + 0.5) * width).ToArray(), density);
+            foreach (var bar in bars.Bars) bar.Size = width;
+            var line = plot.Add.VerticalLine(mean[i]);
+            line.LineColor = ScottPlot.Colors.Red;
+            plot.Title($"{ParameterLabels[i]}: mean {mean[i]:0.0000}");
+            plot.XLabel(ParameterLabels[i]);
+            plot.YLabel("posterior density");
+            plots[i] = plot;
+        }
+        PlotImages.WriteRow(path, 380, 340, plots);
+    }
+
+    /// <summary>validation.csv, validation.json and validation.png (CNN against solver η per structure and direction: Figures 8–9).</summary>
+    public static void WriteValidation(ValidationSummary validation, string pathWithoutExtension, DiffusivityTarget? target = null)
+    {
+        var text = new StringBuilder("seed,solver_eta_x,solver_eta_y,solver_eta_z,cnn_eta_x,cnn_eta_y,cnn_eta_z\n");
+        foreach (var s in validation.Samples)
+            text.AppendLine(string.Join(",", new[] { s.Seed.ToString(Invariant) }.Concat(s.Solver.Select(v => v.ToString("R", Invariant)))
+                .Concat(s.Surrogate?.Select(v => v.ToString("R", Invariant)) ?? ["", "", ""])));
+        AtomicFile.WriteText(pathWithoutExtension + ".csv", text.ToString());
+        AtomicFile.WriteText(pathWithoutExtension + ".json", ValidationJson(validation, target).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var plots = new ScottPlot.Plot[3];
+        for (int d = 0; d < 3; d++)
+        {
+            var plot = new ScottPlot.Plot();
+            var solver = validation.Samples.Select(s => s.Solver[d]).ToArray();
+            double lo = solver.Min(), hi = solver.Max();
+            if (validation.SurrogateMean is not null)
+            {
+                var cnn = validation.Samples.Select(s => s.Surrogate![d]).ToArray();
+                lo = Math.Min(lo, cnn.Min()); hi = Math.Max(hi, cnn.Max());
+                var points = plot.Add.ScatterPoints(solver, cnn);
+                points.MarkerSize = 5;
+                plot.YLabel($"{DirectionLabels[d]} (CNN)");
+            }
+            else
+            {
+                var points = plot.Add.ScatterPoints(solver, validation.Samples.Select(s => (double)s.Seed).ToArray());
+                points.MarkerSize = 5;
+                plot.YLabel("seed");
+            }
+            double pad = 0.05 * Math.Max(hi - lo, 0.01);
+            var diagonal = plot.Add.Line(lo - pad, lo - pad, hi + pad, hi + pad);
+            diagonal.LineColor = ScottPlot.Colors.Gray;
+            if (target?.Components[d] is double t)
+            {
+                var line = plot.Add.VerticalLine(t);
+                line.LineColor = ScottPlot.Colors.Red;
+            }
+            plot.XLabel($"{DirectionLabels[d]} (solver, N = {validation.Size})");
+            plot.Title($"{DirectionLabels[d]}: solver {validation.SolverMean[d]:0.000} ± {validation.SolverStd[d]:0.000}" +
+                       (validation.SurrogateMean is { } m ? $", CNN {m[d]:0.000}" : ""));
+            plots[d] = plot;
+        }
+        PlotImages.WriteRow(pathWithoutExtension + ".png", 420, 400, plots);
+    }
+
+    private static string Html(string directory, DesignRequest request, AbcResult result, JsonObject summary, ValidationSummary? validation)
+    {
+        static string Img(string path) => File.Exists(path) ? $"<img alt=\"{WebUtility.HtmlEncode(Path.GetFileName(path))}\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\">" : "";
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>spinodoid design ").Append(WebUtility.HtmlEncode(request.Target.ToString()))
+            .Append("</title><style>body{font-family:sans-serif;max-width:1600px;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}img{max-width:100%}</style></head><body>");
+        html.Append("<h1>Inverse design: target η = (").Append(WebUtility.HtmlEncode(request.Target.ToString())).Append(")</h1>");
+        html.Append("<p>").Append(WebUtility.HtmlEncode(result.ReachedFinalTolerance ? "Converged: " : "Stopped early: ")).Append(WebUtility.HtmlEncode(result.StopReason))
+            .Append($". {result.TotalSimulations} simulator calls, {result.Generations.Count} generations.</p>");
+        if (result.Posterior is { } posterior)
+        {
+            var mean = posterior.Mean();
+            html.Append("<h2>Posterior</h2><table><tr><th>parameter</th><th>mean</th><th>2.5 %</th><th>97.5 %</th></tr>");
+            for (int i = 0; i < 4; i++)
+                html.Append($"<tr><td>{ParameterLabels[i]}</td><td>{mean[i]:0.00000}</td><td>{posterior.Quantile(i, 0.025):0.00000}</td><td>{posterior.Quantile(i, 0.975):0.00000}</td></tr>");
+            html.Append("</table>").Append(Img(Path.Combine(directory, "posterior.png")));
+        }
+        html.Append("<h2>Generations</h2><table><tr><th>generation</th><th>tolerance</th><th>simulations</th><th>acceptance</th><th>ESS</th><th>seconds</th></tr>");
+        foreach (var g in result.Generations)
+            html.Append($"<tr><td>{g.Generation}</td><td>{(double.IsInfinity(g.Tolerance) ? "∞" : (100 * g.Tolerance).ToString("0.###", Invariant) + " %")}</td><td>{g.Simulations}</td><td>{g.AcceptanceRate:P2}</td><td>{g.EffectiveSampleSize:0}</td><td>{g.Seconds:0.0}</td></tr>");
+        html.Append("</table>");
+        if (validation is not null)
+        {
+            html.Append($"<h2>Validation with the solver ({validation.Samples.Count} structures, N = {validation.Size})</h2><table><tr><th></th><th>η_x</th><th>η_y</th><th>η_z</th></tr>");
+            html.Append("<tr><td>target</td>").Append(string.Concat(request.Target.Components.Select(c => $"<td>{(c is double v ? v.ToString("0.000", Invariant) : "free")}</td>"))).Append("</tr>");
+            html.Append("<tr><td>solver mean ± sd</td>").Append(string.Concat(Enumerable.Range(0, 3).Select(d => $"<td>{validation.SolverMean[d]:0.000} ± {validation.SolverStd[d]:0.000}</td>"))).Append("</tr>");
+            if (validation.SurrogateMean is { } m)
+                html.Append("<tr><td>CNN mean</td>").Append(string.Concat(m.Select(v => $"<td>{v:0.000}</td>"))).Append("</tr>");
+            html.Append("</table>").Append(Img(Path.Combine(directory, "validation.png")));
+        }
+        html.Append("<h2>Settings</h2><pre>").Append(WebUtility.HtmlEncode(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))).Append("</pre></body></html>");
+        return html.ToString();
+    }
+}

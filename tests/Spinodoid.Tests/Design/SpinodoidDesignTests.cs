@@ -1,0 +1,132 @@
+using System.Text.Json.Nodes;
+using Spinodoid.Design;
+using Spinodoid.Microstructure;
+using Spinodoid.Reports;
+using Spinodoid.Runtime;
+using Spinodoid.Surrogate;
+using Spinodoid.Transport;
+
+namespace Spinodoid.Tests.Design;
+
+public sealed class SpinodoidDesignTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("spinodoid-design-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void TargetsParseWithFreeDirectionsAndRejectBadValues()
+    {
+        var t = DiffusivityTarget.Parse("0.4, -, 0.6");
+        Assert.Equal(new double?[] { 0.4, null, 0.6 }, t.Components);
+        Assert.Contains("1.2", Assert.Throws<ArgumentException>(() => DiffusivityTarget.Parse("0.4,1.2,0.6")).Message);
+        Assert.Contains("three", Assert.Throws<ArgumentException>(() => DiffusivityTarget.Parse("0.4,0.5")).Message);
+        Assert.Contains("free", Assert.Throws<ArgumentException>(() => DiffusivityTarget.Parse("-,-,-")).Message);
+    }
+
+    [Fact]
+    public void TheDistanceIsEquation10OverTheTargetedDirections()
+    {
+        var full = new MeanAbsolutePercentageDistance(new DiffusivityTarget(0.4, 0.5, 0.6));
+        Assert.Equal((0.04 / 0.4 + 0 + 0.12 / 0.6) / 3, full.Measure([0.44, 0.5, 0.48]), 12);
+        var partial = new MeanAbsolutePercentageDistance(new DiffusivityTarget(0.4, null, 0.6));
+        Assert.Equal((0.04 / 0.4 + 0.12 / 0.6) / 2, partial.Measure([0.44, 0.99, 0.48]), 12);
+        // A direction that does not percolate (η = 0) is 100 % off.
+        Assert.Equal(1.0, partial.Measure([0, 0.5, 0]), 12);
+    }
+
+    [Fact]
+    public void APorosityRangeRestrictsThePrior()
+    {
+        var prior = new SpinodoidDesignPrior(SpinodoidPrior.Paper, 0.5, 0.6);
+        var random = new SeededRandom(4);
+        for (int i = 0; i < 2000; i++) Assert.InRange(prior.Sample(random)[3], 0.5, 0.6);
+        var inside = SpinodoidPrior.Paper.Sample(new SeededRandom(1)).ToVector();
+        inside[3] = 0.55;
+        // ε is uniform and independent, so narrowing [0.3, 0.85] to [0.5, 0.6] scales the density by 0.55 / 0.1.
+        var unrestricted = new SpinodoidDesignPrior(SpinodoidPrior.Paper);
+        Assert.Equal(unrestricted.Density(inside) * 5.5, prior.Density(inside), 9);
+        inside[3] = 0.7;
+        Assert.Equal(0, prior.Density(inside));
+        Assert.Throws<ArgumentException>(() => new SpinodoidDesignPrior(SpinodoidPrior.Paper, 0.9, 0.95));
+    }
+
+    [Fact]
+    public void TheSurrogateSimulatorGivesZeroWhereThePoresDoNotPercolate()
+    {
+        TorchRuntime.EnsureInitialised();
+        torch_seed();
+        using var model = new SurrogateModel(new DiffusivityNetwork(new SurrogateArchitecture("tiny", 12, [8, 8], [8], 3, ConvolutionPadding.Same)), 24);
+        var simulator = new SurrogateSimulator(model);
+        // Low porosity and strong anisotropy: some directions percolate, some do not.
+        var proposals = Enumerable.Range(0, 12).Select(s => new Proposal([0.05, 0.12, 0.3, 0.16], (ulong)s)).ToArray();
+        var eta = simulator.Simulate(proposals);
+        int zeros = 0;
+        for (int i = 0; i < proposals.Length; i++)
+        {
+            var structure = SpinodoidGenerator.Generate(new SpinodoidParameters(0.05, 0.12, 0.3, 0.16), proposals[i].Seed, 24);
+            var pores = Connectivity.OfPhase(structure.Pore, structure.Shape, 1, LateralBoundary.Periodic);
+            for (int d = 0; d < 3; d++)
+            {
+                bool percolates = d switch { 0 => pores.X, 1 => pores.Y, _ => pores.Z };
+                Assert.Equal(percolates, eta[i][d] > 0);
+                if (!percolates) zeros++;
+            }
+        }
+        Assert.True(zeros > 0, "the test structures should include non-percolating directions");
+        Assert.True(zeros < 36, "the test structures should include percolating directions");
+    }
+
+    private static void torch_seed() => TorchSharp.torch.manual_seed(7);
+
+    [Fact]
+    public void ADesignWithTheSolverWritesEveryOutputAndResumes()
+    {
+        var request = new DesignRequest(new DiffusivityTarget(0.3, 0.3, null), PopulationSize: 16, FinalTolerance: 0.15, Seed: 2, BatchSize: 8,
+            PorosityMin: 0.5, PorosityMax: 0.7, Simulator: "solver N = 16");
+        var simulator = new SolverSimulator(16);
+        string dir = Path.Combine(_root, "run");
+        var result = InverseDesign.Run(request, simulator, dir);
+        Assert.True(result.ReachedFinalTolerance, result.StopReason);
+        var posterior = result.Posterior!;
+        Assert.All(posterior.Particles, p => Assert.True(p.Distance <= 0.15 && p.Theta[3] is >= 0.5 and <= 0.7));
+        // The particles' η really are the solver's for their (θ, seed).
+        var first = posterior.Particles[0];
+        var check = DiffusivitySolver.SolveAll(SpinodoidGenerator.Generate(SpinodoidParameters.FromVector(first.Theta), first.Seed, 16));
+        for (int d = 0; d < 3; d++) Assert.Equal(check[d].Diffusivity, first.Summary[d], 9);
+
+        var validation = DesignValidation.Validate(SpinodoidParameters.FromVector(posterior.Mean()), 3, 16);
+        DesignReport.Write(dir, request, result, validation);
+        foreach (var name in new[] { "posterior.csv", "generations.csv", "summary.json", "posterior.png", "report.html", "validation.png", "validation.csv" })
+            Assert.True(File.Exists(Path.Combine(dir, name)), name);
+        Assert.Equal(17, File.ReadAllLines(Path.Combine(dir, "posterior.csv")).Length);
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!;
+        Assert.Equal("converged", summary["status"]!.GetValue<string>());
+        Assert.Equal(result.TotalSimulations, summary["simulations"]!.GetValue<long>());
+        Assert.Equal(posterior.Mean()[0], summary["posterior_mean"]!["a_x"]!.GetValue<double>(), 12);
+        Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(dir, "report.html")));
+
+        // Running the finished design again resumes: nothing new is simulated and the posterior is the same.
+        var again = InverseDesign.Run(request, simulator, dir);
+        Assert.Equal(result.TotalSimulations, again.TotalSimulations);
+        Assert.Equal(posterior.Particles.Select(p => p.Theta), again.Posterior!.Particles.Select(p => p.Theta));
+        // Another target in the same folder is refused.
+        Assert.Throws<ArgumentException>(() => InverseDesign.Run(request with { Target = new DiffusivityTarget(0.5, 0.5, 0.5) }, simulator, dir));
+    }
+
+    [Fact]
+    public void ValidationAndUpscalingUseTheSolverOnFreshSeeds()
+    {
+        var theta = new SpinodoidParameters(0.1, 0.15, 0.2, 0.6);
+        var validation = DesignValidation.Validate(theta, 3, 16, firstSeed: 5);
+        Assert.Equal([5UL, 6UL, 7UL], validation.Samples.Select(s => s.Seed));
+        var direct = DiffusivitySolver.SolveAll(SpinodoidGenerator.Generate(theta, 6, 16));
+        Assert.Equal(direct[1].Diffusivity, validation.Samples[1].Solver[1], 12);
+        Assert.Equal(validation.Samples.Average(s => s.Solver[2]), validation.SolverMean[2], 12);
+
+        var upscaled = DesignValidation.Upscale(theta, 2, 2, 16);
+        Assert.Equal(32, upscaled.Size);
+        Assert.Equal(0.05, upscaled.Theta.LengthScales.X, 12);
+        Assert.All(upscaled.Samples, s => Assert.All(s.Solver, v => Assert.InRange(v, 0, 1)));
+    }
+}
