@@ -17,6 +17,8 @@ switch (command)
         return ResolutionStudy.Run(args.Skip(1).ToArray());
     case "surrogate":
         return SurrogateThroughput.Run(args.Skip(1).ToArray());
+    case "abc":
+        return AbcKernelComparison.Run(args.Skip(1).ToArray());
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(GenerationTiming).Assembly).Run(args.Skip(1).ToArray());
         return 0;
@@ -28,6 +30,7 @@ switch (command)
               taufactor [zip-or-tif] [tol=1e-5]   the TauFactor 500³ volume against published τ
               resolution [samples=10] [sizes=64,96,128]   η at several N against N = 192 (discretisation error)
               surrogate [batch=8] [rounds=3]   structures/s for generate + CNN prediction (compact, paper)
+              abc [target=0.40,0.50,0.60] [P=512] [final=0.01] [seed=1] [name filter]   simulator calls of ABC-PMC strategies on a cheap stand-in model
               bdn [--filter *]                BenchmarkDotNet micro-benchmarks of the stages
             """);
         return command == "help" ? 0 : 2;

@@ -27,9 +27,8 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         public string Mode { get; init; } = "default";
 
         [CommandOption("--population <P>")]
-        [Description("Particles per generation. Default 512 (the paper's).")]
-        [DefaultValue(512)]
-        public int Population { get; init; }
+        [Description("Particles per generation. Default 256 in default mode, 512 (the paper's) in paper mode.")]
+        public int? Population { get; init; }
 
         [CommandOption("--tolerance <PERCENT>")]
         [Description("Final tolerance: mean absolute percentage error of η (eq. 10). Default 1 (%).")]
@@ -41,12 +40,12 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         public string? Tolerances { get; init; }
 
         [CommandOption("--quantile <Q>")]
-        [Description("Default mode: next tolerance = this weighted quantile of the previous distances. Default 0.5.")]
-        [DefaultValue(0.5)]
+        [Description("Default mode: next tolerance = this weighted quantile of the previous distances. Default 0.1.")]
+        [DefaultValue(0.1)]
         public double Quantile { get; init; }
 
         [CommandOption("--porosity-range <LO,HI>")]
-        [Description("Constrain the porosity ε to [LO, HI] (e.g. 0.5,0.6).")]
+        [Description("Constrain the porosity ε to the range LO..HI (e.g. 0.5,0.6).")]
         public string? PorosityRange { get; init; }
 
         [CommandOption("--simulator <NAME>")]
@@ -135,7 +134,7 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         string directory = settings.Out ?? $"design-{target.ToString().Replace(',', '_')}-s{settings.Seed}";
         var done = InverseDesign.Store(directory, request).Load();
         AnsiConsole.MarkupLine($"designing η = ({Markup.Escape(target.ToString())}) with {Markup.Escape(simulatorText)}, mode {mode.ToString().ToLowerInvariant()}, " +
-                               $"P = {request.PopulationSize}, final tolerance {100 * request.FinalTolerance:0.###} % → {Markup.Escape(directory)}" +
+                               $"P = {request.Population}, final tolerance {100 * request.FinalTolerance:0.###} % → {Markup.Escape(directory)}" +
                                (done.Generations.Count > 0 ? $" (resuming after generation {done.Generations.Count - 1})" : ""));
 
         AbcResult result = null!;

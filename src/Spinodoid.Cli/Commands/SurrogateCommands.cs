@@ -155,7 +155,15 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             $"(x {e.MapeByAxis[0]:0.00} %, y {e.MapeByAxis[1]:0.00} %, z {e.MapeByAxis[2]:0.00} %)"));
         string png = settings.Png ?? Path.Combine(modelDir, $"figure5-{settings.Split}.png");
         SurrogateFigures.WriteFigure5(e, png);
-        AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(png)}[/]");
+        string json = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(png))!, $"evaluation-{settings.Split}.json");
+        AtomicFile.WriteText(json, new System.Text.Json.Nodes.JsonObject
+        {
+            ["program"] = "spinodoid", ["version"] = SpinodoidGenerator.ProgramVersion,
+            ["dataset"] = settings.Data, ["split"] = settings.Split, ["structures"] = samples.Count,
+            ["mse_logit"] = e.MseLogit, ["mape_percent"] = e.Mape,
+            ["mape_percent_by_axis"] = new System.Text.Json.Nodes.JsonArray(e.MapeByAxis.Select(v => (System.Text.Json.Nodes.JsonNode?)v).ToArray()),
+        }.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(png)}[/] and {Markup.Escape(json)}");
         return 0;
     }
 }

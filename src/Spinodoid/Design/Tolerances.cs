@@ -50,7 +50,7 @@ public sealed class FixedToleranceSchedule : IToleranceSchedule
 public sealed class QuantileToleranceSchedule : IToleranceSchedule
 {
     /// <summary>A schedule ending at <paramref name="final"/> taking the <paramref name="quantile"/> of distances each time.</summary>
-    public QuantileToleranceSchedule(double final, double quantile = 0.5)
+    public QuantileToleranceSchedule(double final, double quantile = 0.1)
     {
         if (!(final > 0)) throw new ArgumentException($"final tolerance {final} must be positive");
         if (!(quantile > 0 && quantile < 1)) throw new ArgumentException($"quantile {quantile} must be in (0, 1)");
@@ -58,7 +58,7 @@ public sealed class QuantileToleranceSchedule : IToleranceSchedule
         Quantile = quantile;
     }
 
-    /// <summary>The quantile of the previous distances (0.5 = median).</summary>
+    /// <summary>The quantile of the previous distances (default 0.1: fewest simulator calls per effective sample in `bench … abc`; the median took about twice as many).</summary>
     public double Quantile { get; }
 
     /// <inheritdoc />

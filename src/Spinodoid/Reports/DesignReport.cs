@@ -29,7 +29,7 @@ public static class DesignReport
             ["target"] = new JsonArray(request.Target.Components.Select(c => c is double v ? JsonValue.Create(v) : null).ToArray<JsonNode?>()),
             ["mode"] = request.Mode.ToString().ToLowerInvariant(), ["kernel"] = request.Kernel().Name,
             ["tolerance_schedule"] = request.Schedule() is FixedToleranceSchedule f ? string.Join(",", f.Tolerances.Select(t => t.ToString("G4", Invariant))) : $"quantile {request.Quantile} → {request.FinalTolerance}",
-            ["final_tolerance"] = request.FinalTolerance, ["population_size"] = request.PopulationSize, ["seed"] = request.Seed,
+            ["final_tolerance"] = request.FinalTolerance, ["population_size"] = request.Population, ["seed"] = request.Seed,
             ["porosity_range"] = new JsonArray(request.PorosityMin, request.PorosityMax), ["simulator"] = request.Simulator,
             ["status"] = result.ReachedFinalTolerance ? "converged" : "stopped", ["stop_reason"] = result.StopReason,
             ["simulations"] = result.TotalSimulations, ["seconds_this_invocation"] = Math.Round(result.Elapsed.TotalSeconds, 2),

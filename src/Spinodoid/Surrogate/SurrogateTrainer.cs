@@ -225,7 +225,7 @@ public static class SurrogateTrainer
 
     private static JsonObject TrainingCard(string dataset, TrainingOptions options, EpochMetrics metrics) => new()
     {
-        ["dataset"] = Path.GetFullPath(dataset),
+        ["dataset"] = dataset,
         ["optimizer"] = options.Optimizer, ["learning_rate"] = options.LearningRate, ["batch_size"] = options.BatchSize,
         ["epochs"] = options.Epochs, ["seed"] = options.Seed, ["augment"] = options.Augment,
         ["best_epoch"] = metrics.Epoch, ["validation_mse_logit"] = metrics.ValidationLoss, ["validation_mape"] = metrics.ValidationMape,
