@@ -29,11 +29,12 @@ public sealed class DiffusivityNetwork : nn.Module<Tensor, Tensor>
             features.Add(($"pool{b}", nn.AvgPool3d(2)));
             channels = width;
         }
+        if (architecture.GlobalAveraging) features.Add(("global_average", nn.AdaptiveAvgPool3d(1)));
         features.Add(("flatten", nn.Flatten()));
         _features = nn.Sequential(features);
 
         var head = new List<(string, nn.Module<Tensor, Tensor>)>();
-        long inputs = (long)channels * architecture.FinalSize * architecture.FinalSize * architecture.FinalSize;
+        long inputs = architecture.GlobalAveraging ? channels : (long)channels * architecture.FinalSize * architecture.FinalSize * architecture.FinalSize;
         for (int d = 0; d < architecture.Dense.Length; d++)
         {
             head.Add(($"dense{d}", nn.Linear(inputs, architecture.Dense[d])));
