@@ -34,7 +34,7 @@ public sealed class DiffusivityNetwork : nn.Module<Tensor, Tensor>
         _features = nn.Sequential(features);
 
         var head = new List<(string, nn.Module<Tensor, Tensor>)>();
-        long inputs = architecture.GlobalAveraging ? channels : (long)channels * architecture.FinalSize * architecture.FinalSize * architecture.FinalSize;
+        long inputs = (architecture.Descriptors ? DescriptorCount : 0) + (architecture.GlobalAveraging ? channels : (long)channels * architecture.FinalSize * architecture.FinalSize * architecture.FinalSize);
         for (int d = 0; d < architecture.Dense.Length; d++)
         {
             head.Add(($"dense{d}", nn.Linear(inputs, architecture.Dense[d])));
@@ -53,7 +53,29 @@ public sealed class DiffusivityNetwork : nn.Module<Tensor, Tensor>
     public long WeightCount => parameters().Sum(p => p.numel());
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input) => _head.forward(_features.forward(input));
+    public override Tensor forward(Tensor input)
+    {
+        var features = _features.forward(input);
+        return _head.forward(Architecture.Descriptors ? cat([features, StructureDescriptors(input)], 1) : features);
+    }
+
+    private const int DescriptorCount = 6;
+
+    /// <summary>
+    /// Fixed (not learned) descriptors of each input, in the output's axis order: porosity ε, ε², and with g_i the
+    /// mean |difference| of the solid fraction between neighbouring cells along axis i (periodic; an interface
+    /// density, larger for shorter correlation lengths along i) and ḡ their mean, log(g_x/ḡ), log(g_y/ḡ),
+    /// log(g_z/ḡ) and log ḡ. They move with the input under axis permutations, as the labels do.
+    /// </summary>
+    private static Tensor StructureDescriptors(Tensor input)
+    {
+        var solid = input + 0.5; // (B, 1, D, H, W), solid fraction per cell
+        var porosity = 1 - solid.mean([1, 2, 3, 4]);
+        // Tensor dims: W = x (4), H = y (3), D = z (2).
+        var g = stack(new long[] { 4, 3, 2 }.Select(d => (solid - solid.roll(1, d)).abs().mean([1, 2, 3, 4]).clamp_min(1e-6)).ToArray(), 1);
+        var mean = g.mean([1], keepdim: true);
+        return cat([porosity.unsqueeze(1), porosity.square().unsqueeze(1), (g / mean).log(), mean.log()], 1);
+    }
 }
 
 /// <summary>The transforms between solver and network quantities (Methods, eq. 13–15).</summary>

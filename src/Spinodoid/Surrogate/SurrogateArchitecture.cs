@@ -25,9 +25,12 @@ public enum ConvolutionPadding
 /// <param name="InputStride">Stride of the very first convolution (1, or 2 to halve the input with learned filters).</param>
 /// <param name="GlobalAveraging">Average the last feature maps over space before the dense layers (one value per
 /// channel) instead of flattening them (the paper's).</param>
+/// <param name="Descriptors">Also feed the dense layers fixed structure descriptors computed from the input:
+/// porosity and the interface density along x, y and z (see <see cref="DiffusivityNetwork"/>).</param>
 public sealed record SurrogateArchitecture(
     string Name, int InputSize, int[] Widths, int[] Dense, int Outputs,
-    ConvolutionPadding Padding = ConvolutionPadding.Valid, int InputPooling = 0, int InputStride = 1, bool GlobalAveraging = false)
+    ConvolutionPadding Padding = ConvolutionPadding.Valid, int InputPooling = 0, int InputStride = 1, bool GlobalAveraging = false,
+    bool Descriptors = false)
 {
     /// <summary>The paper's network: 96³ input, widths 32/48/64, dense 256/192/128/64, one output (≈ 8.8 M weights).</summary>
     public static SurrogateArchitecture Paper { get; } =
@@ -41,10 +44,12 @@ public sealed record SurrogateArchitecture(
     /// has stride 2 (64³ → 32³ with learned filters, which keep the orientation that averaging would blur),
     /// widths 16/24/32 with padding, global averaging of the last feature maps (the structures are statistically
     /// homogeneous, so position carries no information: flattening 4³×32 features left the network at the
-    /// porosity-only error for 5 epochs), dense 128/64, three outputs.
+    /// porosity-only error for 5 epochs), plus the porosity and directional interface densities of the input
+    /// (a linear model on those alone reaches 4.5 % validation MAPE; the convolutions learn the rest),
+    /// dense 128/64, three outputs.
     /// </summary>
     public static SurrogateArchitecture Compact { get; } =
-        new("compact", 64, [16, 24, 32], [128, 64], 3, ConvolutionPadding.Same, InputStride: 2, GlobalAveraging: true);
+        new("compact", 64, [16, 24, 32], [128, 64], 3, ConvolutionPadding.Same, InputStride: 2, GlobalAveraging: true, Descriptors: true);
 
     /// <summary>A built-in architecture by name.</summary>
     public static SurrogateArchitecture ByName(string name) => name.ToLowerInvariant() switch
@@ -75,6 +80,7 @@ public sealed record SurrogateArchitecture(
     /// <summary>Throws when the input is too small for the blocks or a setting is out of range.</summary>
     public SurrogateArchitecture Validated()
     {
+        if (Descriptors && Outputs != 3) throw new ArgumentException("structure descriptors need the joint (3-output) network");
         if (InputStride is not (1 or 2)) throw new ArgumentException($"input stride {InputStride} must be 1 or 2");
         if (Outputs is not (1 or 3)) throw new ArgumentException($"outputs {Outputs} must be 1 or 3");
         if (Widths.Length == 0 || Widths.Any(w => w < 1) || Dense.Any(d => d < 1)) throw new ArgumentException("widths must be positive");

@@ -53,7 +53,7 @@ public sealed class SurrogateModel : IDisposable
             {
                 ["name"] = a.Name, ["input_size"] = a.InputSize, ["widths"] = new JsonArray(a.Widths.Select(w => (JsonNode)w).ToArray()),
                 ["dense"] = new JsonArray(a.Dense.Select(w => (JsonNode)w).ToArray()), ["outputs"] = a.Outputs,
-                ["padding"] = a.Padding.ToString(), ["input_pooling"] = a.InputPooling, ["input_stride"] = a.InputStride, ["global_averaging"] = a.GlobalAveraging,
+                ["padding"] = a.Padding.ToString(), ["input_pooling"] = a.InputPooling, ["input_stride"] = a.InputStride, ["global_averaging"] = a.GlobalAveraging, ["descriptors"] = a.Descriptors,
             },
             ["structure_size"] = StructureSize,
             ["weights"] = Network.WeightCount,
@@ -77,7 +77,8 @@ public sealed class SurrogateModel : IDisposable
             var architecture = new SurrogateArchitecture(a["name"]!.GetValue<string>(), a["input_size"]!.GetValue<int>(),
                 a["widths"]!.AsArray().Select(w => w!.GetValue<int>()).ToArray(), a["dense"]!.AsArray().Select(w => w!.GetValue<int>()).ToArray(),
                 a["outputs"]!.GetValue<int>(), Enum.Parse<ConvolutionPadding>(a["padding"]!.GetValue<string>()), a["input_pooling"]!.GetValue<int>(),
-                a["input_stride"]?.GetValue<int>() ?? 1, a["global_averaging"]?.GetValue<bool>() ?? false);
+                a["input_stride"]?.GetValue<int>() ?? 1, a["global_averaging"]?.GetValue<bool>() ?? false,
+                a["descriptors"]?.GetValue<bool>() ?? false);
             var network = new DiffusivityNetwork(architecture);
             network.load(weights);
             network.eval();
