@@ -156,6 +156,8 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
                     string tol = double.IsInfinity(p.Tolerance) ? "∞" : $"{100 * p.Tolerance:0.###} %";
                     task.Description = string.Create(CultureInfo.InvariantCulture,
                         $"generation {p.Generation}, ε {tol}: {p.Accepted}/{p.PopulationSize} accepted, {p.GenerationSimulations} calls ({100 * p.AcceptanceRate:0.0} %), total {p.TotalSimulations}");
+                    if (p.Completed is { } done)
+                        task.Description += string.Create(CultureInfo.InvariantCulture, $", ESS {done.EffectiveSampleSize:0}, {done.Seconds:0.0} s");
                 });
                 result = InverseDesign.Run(request, simulator, directory, progress, cancellation);
                 task?.StopTask();

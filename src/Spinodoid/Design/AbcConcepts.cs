@@ -87,6 +87,9 @@ public interface IStoppingRule
 public sealed record AbcProgress(int Generation, double Tolerance, int Accepted, int PopulationSize,
     long GenerationSimulations, long TotalSimulations, double ClosestDistance, TimeSpan Elapsed)
 {
+    /// <summary>The generation just completed (set once per generation, on its last report).</summary>
+    public Population? Completed { get; init; }
+
     /// <summary>Accepted / simulated in this generation (1 before any call).</summary>
     public double AcceptanceRate => GenerationSimulations == 0 ? 1 : (double)Accepted / GenerationSimulations;
 }

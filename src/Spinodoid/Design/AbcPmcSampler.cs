@@ -99,6 +99,7 @@ public sealed class AbcPmcSampler(
                 calls, generationClock.Elapsed.TotalSeconds);
             generations.Add(population);
             store?.Save(population, total, closest);
+            progress?.Report(new AbcProgress(t, tolerance, p, p, calls, total, closest, clock.Elapsed) { Completed = population });
         }
     }
 

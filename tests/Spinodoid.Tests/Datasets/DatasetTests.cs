@@ -145,9 +145,4 @@ public sealed class DatasetTests : IDisposable
         Assert.Equal(1040, image.Width);
         Assert.Equal(440, image.Height);
     }
-
-    private sealed class Inline<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

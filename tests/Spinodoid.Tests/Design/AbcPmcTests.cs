@@ -148,9 +148,4 @@ public sealed class AbcPmcTests : IDisposable
         for (int i = 1; i < 9; i++) Assert.Equal(Math.Pow(10, -0.25), schedule.Tolerances[i] / schedule.Tolerances[i - 1], 12);
         Assert.Throws<ArgumentException>(() => new FixedToleranceSchedule([0.5, 0.6]));
     }
-
-    private sealed class Inline<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

@@ -107,9 +107,4 @@ public sealed class TrainingTests : IDisposable
             Assert.Equal(etaZ, after, 6);
         }
     }
-
-    private sealed class Inline<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }
