@@ -189,7 +189,7 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         string[] names = ["a_x", "a_y", "a_z", "ε"];
         for (int i = 0; i < 4; i++)
             table.AddRow(names[i], mean[i].ToString("0.00000", CultureInfo.InvariantCulture),
-                string.Create(CultureInfo.InvariantCulture, $"[{posterior.Quantile(i, 0.025):0.00000}, {posterior.Quantile(i, 0.975):0.00000}]"));
+                Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"[{posterior.Quantile(i, 0.025):0.00000}, {posterior.Quantile(i, 0.975):0.00000}]")));
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"posterior at ε = {100 * posterior.Tolerance:0.###} %: ESS {posterior.EffectiveSampleSize:0}, {result.TotalSimulations} simulator calls " +
