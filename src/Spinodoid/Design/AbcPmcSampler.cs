@@ -7,7 +7,12 @@ namespace Spinodoid.Design;
 /// <param name="PopulationSize">P, particles per generation (the paper: 512).</param>
 /// <param name="Seed">Seed of every random choice (proposals and structure seeds).</param>
 /// <param name="BatchSize">Proposals simulated together (one network pass); the result does not depend on it.</param>
-public sealed record AbcSettings(int PopulationSize = 512, ulong Seed = 0, int BatchSize = 32)
+/// <param name="StallGenerations">Stop when the tolerance fell by less than <paramref name="MinimumToleranceDecrease"/>
+/// (relative) in this many consecutive generations: the distances have reached the floor of what the model can
+/// produce, i.e. the target is out of reach at the requested tolerance (0 = never).</param>
+/// <param name="MinimumToleranceDecrease">See <paramref name="StallGenerations"/>.</param>
+public sealed record AbcSettings(int PopulationSize = 512, ulong Seed = 0, int BatchSize = 32, int StallGenerations = 2,
+    double MinimumToleranceDecrease = 0.05)
 {
     /// <summary>Throws on out-of-range settings.</summary>
     public AbcSettings Validated()
@@ -62,6 +67,11 @@ public sealed class AbcPmcSampler(
             double? next = t == 0 ? schedule.First : schedule.Next(generations[^1]);
             if (next is not double tolerance)
                 return new AbcResult(generations, true, $"reached the final tolerance {schedule.Final:G4}", total, closest, clock.Elapsed);
+            if (tolerance > schedule.Final && Stalled(generations, tolerance))
+                return new AbcResult(generations, false,
+                    $"the tolerance stalled at {generations[^1].Tolerance:G4} (less than {settings.MinimumToleranceDecrease:P0} lower in each of the last " +
+                    $"{settings.StallGenerations} generations; closest distance {closest:G4}): the target is out of reach at tolerance {schedule.Final:G4}",
+                    total, closest, clock.Elapsed);
 
             var generationClock = Stopwatch.StartNew();
             var previous = t == 0 ? null : generations[^1];
@@ -101,6 +111,16 @@ public sealed class AbcPmcSampler(
             store?.Save(population, total, closest);
             progress?.Report(new AbcProgress(t, tolerance, p, p, calls, total, closest, clock.Elapsed) { Completed = population });
         }
+    }
+
+    private bool Stalled(IReadOnlyList<Population> generations, double next)
+    {
+        int k = settings.StallGenerations;
+        if (k <= 0 || generations.Count < k || double.IsInfinity(generations[^k].Tolerance)) return false;
+        var tolerances = generations.Skip(generations.Count - k).Select(g => g.Tolerance).Append(next).ToArray();
+        for (int i = 1; i < tolerances.Length; i++)
+            if (tolerances[i] < (1 - settings.MinimumToleranceDecrease) * tolerances[i - 1]) return false;
+        return true;
     }
 
     private Proposal Propose(int generation, int index, IFittedKernel? fitted, double[]? cumulative, Population? previous)

@@ -124,7 +124,7 @@ public sealed class AbcPmcTests : IDisposable
         // x_obs far outside what the prior can produce: distances never fall below ~135.
         var result = Sampler(false, [new MinAcceptanceRate(0.01, 2000), new MaxSimulations(2_000_000)], target: [100, 100]).Run();
         Assert.False(result.ReachedFinalTolerance);
-        Assert.Contains("acceptance rate", result.StopReason);
+        Assert.True(result.StopReason.Contains("acceptance rate") || result.StopReason.Contains("stalled"), result.StopReason);
         Assert.True(result.ClosestDistance > 120, $"closest {result.ClosestDistance}");
         Assert.True(result.TotalSimulations < 200_000, $"{result.TotalSimulations} calls");
     }
