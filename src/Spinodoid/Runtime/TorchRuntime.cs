@@ -37,8 +37,8 @@ public static class TorchRuntime
 
     /// <summary>
     /// A tensor holding a copy of <paramref name="data"/>. <c>torch.tensor(array)</c> wraps the managed array
-    /// without copying, so a tensor made from a temporary array can read memory the garbage collector has
-    /// reclaimed (seen as NaN batches in training); every tensor built from short-lived arrays goes through here.
+    /// without copying, so a tensor made from a temporary array would depend on that array staying alive and
+    /// unchanged; every tensor built from short-lived arrays goes through here.
     /// </summary>
     public static torch.Tensor CopyToTensor(float[] data, long[] shape)
     {
