@@ -108,7 +108,7 @@ public sealed class AbcPmcSampler(
                 accepted.Select((a, i) => new Particle(a.Theta, weights[i], a.Distance, a.Summary, a.Seed)).ToArray(),
                 calls, generationClock.Elapsed.TotalSeconds);
             generations.Add(population);
-            store?.Save(population, total, closest);
+            store?.Save(generations, total, closest);
             progress?.Report(new AbcProgress(t, tolerance, p, p, calls, total, closest, clock.Elapsed) { Completed = population });
         }
     }
@@ -183,6 +183,6 @@ public interface IAbcStore
     /// <summary>What was saved before (no generations for a fresh run).</summary>
     AbcCheckpoint Load();
 
-    /// <summary>Saves a completed generation.</summary>
-    void Save(Population population, long totalSimulations, double closestDistance);
+    /// <summary>Saves the completed generations (the last one is new).</summary>
+    void Save(IReadOnlyList<Population> generations, long totalSimulations, double closestDistance);
 }

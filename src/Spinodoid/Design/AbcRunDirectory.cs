@@ -7,7 +7,7 @@ namespace Spinodoid.Design;
 
 /// <summary>
 /// A run folder: <c>generations/generation-NN.csv</c> (θ, weight, distance, summary, seed at full precision),
-/// <c>generations.csv</c> (the per-generation log) and <c>checkpoint.json</c>. A run with other settings
+/// <c>generations.csv</c> (the per-generation log, rewritten after every generation) and <c>checkpoint.json</c>. A run with other settings
 /// (compared through <paramref name="fingerprint"/>) is refused rather than mixed in.
 /// </summary>
 public sealed class AbcRunDirectory(string directory, IReadOnlyList<string> parameterNames, IReadOnlyList<string> summaryNames, string fingerprint)
@@ -42,15 +42,14 @@ public sealed class AbcRunDirectory(string directory, IReadOnlyList<string> para
     }
 
     /// <inheritdoc />
-    public void Save(Population population, long totalSimulations, double closestDistance)
+    public void Save(IReadOnlyList<Population> generations, long totalSimulations, double closestDistance)
     {
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "generations"));
+        var population = generations[^1];
         AtomicFile.WriteText(GenerationPath(population.Generation), ParticleTable(population));
-        var previous = Load().Generations.Where(g => g.Generation < population.Generation).ToList();
-        var all = previous.Append(population).ToList();
-        AtomicFile.WriteText(Path.Combine(Directory, LogName), GenerationLog(all));
+        AtomicFile.WriteText(Path.Combine(Directory, LogName), GenerationLog(generations));
         var entries = new JsonArray();
-        foreach (var g in all)
+        foreach (var g in generations)
             entries.Add(new JsonObject
             {
                 ["generation"] = g.Generation, ["tolerance"] = g.Tolerance.ToString("R", Invariant),

@@ -75,8 +75,7 @@ public static class DesignValidation
             if (model is not null)
             {
                 var pores = Connectivity.OfPhase(structure.Pore, structure.Shape, 1, options?.Sides ?? LateralBoundary.Periodic);
-                var (x, y, z) = model.Predict(structure);
-                cnn = [pores.X ? x : 0, pores.Y ? y : 0, pores.Z ? z : 0];
+                cnn = SurrogateSimulator.ZeroWhereBlocked(model.Predict(structure), pores);
             }
             samples.Add(new ValidationSample(seed, solver, cnn));
             progress?.Report(k + 1);

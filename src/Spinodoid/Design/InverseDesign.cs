@@ -76,12 +76,15 @@ public sealed record DesignRequest(
 /// <summary>The inverse design of a spinodoid with prescribed diffusivity by ABC-PMC (paper, "Optimization and inverse design").</summary>
 public static class InverseDesign
 {
+    /// <summary>Names of θ's components, in vector order.</summary>
+    public static IReadOnlyList<string> ParameterNames { get; } = ["a_x", "a_y", "a_z", "porosity"];
+
     /// <summary>Summary names of the simulator output.</summary>
     public static IReadOnlyList<string> SummaryNames { get; } = ["eta_x", "eta_y", "eta_z"];
 
     /// <summary>The run folder's store for a request.</summary>
     public static AbcRunDirectory Store(string directory, DesignRequest request) =>
-        new(directory, new SpinodoidDesignPrior(SpinodoidPrior.Paper).ParameterNames, SummaryNames, request.Fingerprint());
+        new(directory, ParameterNames, SummaryNames, request.Fingerprint());
 
     /// <summary>Runs (or resumes) the design in <paramref name="directory"/>; outputs are written by <see cref="Reports.DesignReport"/>.</summary>
     public static AbcResult Run(DesignRequest request, ISimulator simulator, string directory,

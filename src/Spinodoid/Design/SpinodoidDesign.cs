@@ -77,7 +77,7 @@ public sealed class SpinodoidDesignPrior : IPrior
     public SpinodoidPrior Prior { get; }
 
     /// <inheritdoc />
-    public IReadOnlyList<string> ParameterNames => ["a_x", "a_y", "a_z", "porosity"];
+    public IReadOnlyList<string> ParameterNames => InverseDesign.ParameterNames;
 
     /// <inheritdoc />
     public double[] Sample(SeededRandom random) => Prior.Sample(random).ToVector();
@@ -105,8 +105,12 @@ public sealed class SurrogateSimulator(SurrogateModel model, LateralBoundary sid
             inputs[i] = Downsampling.SolidCounts2x(structure);
         });
         var eta = model.Predict(inputs);
-        return eta.Select((e, i) => new[] { percolates[i].X ? e.X : 0, percolates[i].Y ? e.Y : 0, percolates[i].Z ? e.Z : 0 }).ToArray();
+        return eta.Select((e, i) => ZeroWhereBlocked(e, percolates[i])).ToArray();
     }
+
+    /// <summary>CNN η with 0 in each direction where the pore phase does not join inlet and outlet (the paper's rule).</summary>
+    public static double[] ZeroWhereBlocked((double X, double Y, double Z) eta, PhaseConnectivity pores) =>
+        [pores.X ? eta.X : 0, pores.Y ? eta.Y : 0, pores.Z ? eta.Z : 0];
 }
 
 /// <summary>η from the numerical solver at size <paramref name="size"/> (exact for the voxel structure; slow).</summary>

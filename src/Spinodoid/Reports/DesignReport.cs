@@ -53,7 +53,7 @@ public static class DesignReport
         return json;
     }
 
-    private static readonly string[] Names = ["a_x", "a_y", "a_z", "porosity"];
+    private static readonly IReadOnlyList<string> Names = InverseDesign.ParameterNames;
 
     private static JsonObject Named(double[] theta) =>
         new(Enumerable.Range(0, 4).Select(i => new KeyValuePair<string, JsonNode?>(Names[i], theta[i])));
@@ -78,7 +78,7 @@ public static class DesignReport
         return json;
     }
 
-    /// <summary>Writes posterior.csv, summary.json, posterior.png and report.html into <paramref name="directory"/>.</summary>
+    /// <summary>Writes posterior.csv, summary.json, posterior.png and report.html into <paramref name="directory"/> (the run folder, which already holds generations.csv).</summary>
     public static void Write(string directory, DesignRequest request, AbcResult result, ValidationSummary? validation = null)
     {
         Directory.CreateDirectory(directory);
@@ -88,7 +88,6 @@ public static class DesignReport
             AtomicFile.WriteText(Path.Combine(directory, "posterior.csv"), store.ParticleTable(posterior));
             WritePosteriorFigure(posterior, Path.Combine(directory, "posterior.png"));
         }
-        AtomicFile.WriteText(Path.Combine(directory, "generations.csv"), AbcRunDirectory.GenerationLog(result.Generations));
         var summary = Summary(request, result, validation);
         AtomicFile.WriteText(Path.Combine(directory, "summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         if (validation is not null) WriteValidation(validation, Path.Combine(directory, "validation"), request.Target);

@@ -55,7 +55,7 @@ public sealed class SpinodoidDesignTests : IDisposable
     public void TheSurrogateSimulatorGivesZeroWhereThePoresDoNotPercolate()
     {
         TorchRuntime.EnsureInitialised();
-        torch_seed();
+        TorchSharp.torch.manual_seed(7);
         using var model = new SurrogateModel(new DiffusivityNetwork(new SurrogateArchitecture("tiny", 12, [8, 8], [8], 3, ConvolutionPadding.Same)), 24);
         var simulator = new SurrogateSimulator(model);
         // Low porosity and strong anisotropy: some directions percolate, some do not.
@@ -76,8 +76,6 @@ public sealed class SpinodoidDesignTests : IDisposable
         Assert.True(zeros > 0, "the test structures should include non-percolating directions");
         Assert.True(zeros < 36, "the test structures should include percolating directions");
     }
-
-    private static void torch_seed() => TorchSharp.torch.manual_seed(7);
 
     [Fact]
     public void ADesignWithTheSolverWritesEveryOutputAndResumes()
