@@ -90,6 +90,18 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         [DefaultValue(0)]
         public int ValidateCount { get; init; }
 
+        [CommandOption("--refine <ROUNDS>")]
+        [Description("With --validate and the CNN: while the solver's mean η misses the target by more than --refine-tolerance, move θ by the " +
+                     "posterior's linear update (Σ Jᵀ (J Σ Jᵀ)⁻¹ × residual, J the CNN's Jacobian) and validate again, at most ROUNDS times. " +
+                     "Removes the CNN's systematic error at the design. Default 2; 0 validates only.")]
+        [DefaultValue(2)]
+        public int Refine { get; init; }
+
+        [CommandOption("--refine-tolerance <PERCENT>")]
+        [Description("Refinement stops once the solver's mean η is this close to the target in every targeted direction. Default 1 (%).")]
+        [DefaultValue(1.0)]
+        public double RefineTolerance { get; init; }
+
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Target) ? ValidationResult.Error("--target η_x,η_y,η_z is required (e.g. --target 0.40,0.50,0.60)") : ValidationResult.Success();
     }
@@ -104,6 +116,10 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
             _ => throw new ArgumentException($"mode '{settings.Mode}' must be default or paper"),
         };
         if (settings.ValidateCount < 0) throw new ArgumentException($"--validate {settings.ValidateCount} must be 0 or more");
+        if (settings.Refine is < 0 or > 10) throw new ArgumentException($"--refine {settings.Refine} must be in 0..10 (rounds)");
+        if (!(settings.RefineTolerance > 0 && settings.RefineTolerance < 100))
+            throw new ArgumentException($"--refine-tolerance {settings.RefineTolerance} must be in (0, 100) (%)");
+        var refinementSettings = new RefinementSettings(settings.Refine, settings.RefineTolerance / 100).Validated();
         var (porosityMin, porosityMax) = settings.PorosityRange is null ? ((double?)null, (double?)null) : ParseRange(settings.PorosityRange);
         var tolerances = settings.Tolerances?.Split(',', StringSplitOptions.TrimEntries).Select(t =>
             double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v / 100
@@ -163,20 +179,27 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
                 task?.StopTask();
             });
 
-        ValidationSummary? validation = null;
+        RefinementResult? refinement = null;
         if (settings.ValidateCount > 0 && result.Posterior is { } posterior)
         {
-            var theta = SpinodoidParameters.FromVector(posterior.Mean());
             int size = model?.StructureSize ?? settings.Size;
-            AnsiConsole.MarkupLine($"validating the posterior mean with the solver: {settings.ValidateCount} structures at N = {size}");
-            validation = ValidationCommand.RunWithProgress(theta, settings.ValidateCount, size, model, 1_000_001, cancellation);
+            var prior = new SpinodoidDesignPrior(SpinodoidPrior.Paper, porosityMin, porosityMax);
+            refinement = DesignRefinement.Refine(target, posterior, prior, model is null ? null : simulator, (theta, round) =>
+                {
+                    AnsiConsole.MarkupLine(round == 0
+                        ? $"validating the posterior mean with the solver: {settings.ValidateCount} structures at N = {size}"
+                        : $"refinement round {round}: validating θ = {Markup.Escape(theta.ToString())} with the solver");
+                    // Each round gets its own block of fresh seeds; round 0 keeps the seeds of a plain validation.
+                    return ValidationCommand.RunWithProgress(theta, settings.ValidateCount, size, model, 1_000_001 + 1_000_000 * (ulong)round, cancellation);
+                }, model is null ? refinementSettings with { Rounds = 0 } : refinementSettings,
+                ProgressBarStages.Instance, cancellation);
         }
-        DesignReport.Write(directory, request, result, validation);
-        Print(request, result, validation, directory);
+        DesignReport.Write(directory, request, result, refinement);
+        Print(request, result, refinement, directory);
         return 0;
     }
 
-    private static void Print(DesignRequest request, AbcResult result, ValidationSummary? validation, string directory)
+    private static void Print(DesignRequest request, AbcResult result, RefinementResult? refinement, string directory)
     {
         AnsiConsole.MarkupLine((result.ReachedFinalTolerance ? "[green]converged[/]: " : "[yellow]stopped[/]: ") + Markup.Escape(result.StopReason));
         if (result.Posterior is not { } posterior)
@@ -196,7 +219,19 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
             $"({result.TotalSimulations / posterior.EffectiveSampleSize:0.0} per effective sample), {result.Generations.Sum(g => g.Seconds):0.0} s in all generations; " +
             $"closest distance {100 * result.ClosestDistance:0.###} %"));
         AnsiConsole.MarkupLine($"θ (posterior mean) = [bold]{string.Join(",", mean.Select(v => v.ToString("0.00000", CultureInfo.InvariantCulture)))}[/]");
-        if (validation is not null) ValidationCommand.PrintSummary(validation, request.Target);
+        if (refinement is not null) ValidationCommand.PrintSummary(refinement.Rounds[0].Validation, request.Target);
+        if (refinement is { Rounds.Count: > 1 })
+        {
+            var rounds = new Table().AddColumns("round", "θ", "solver η_x", "η_y", "η_z", "vs target η_x", "η_y", "η_z");
+            foreach (var round in refinement.Rounds)
+                rounds.AddRow([round.Round.ToString(CultureInfo.InvariantCulture) + (round == refinement.Best ? " (design)" : ""),
+                    string.Join(",", round.Theta.ToVector().Select(v => v.ToString("0.0000", CultureInfo.InvariantCulture))),
+                    .. round.Validation.SolverMean.Select(v => v.ToString("0.0000", CultureInfo.InvariantCulture)),
+                    .. round.Validation.RelativeError(request.Target).Select(e => e is double v ? string.Create(CultureInfo.InvariantCulture, $"{100 * v:+0.00;-0.00} %") : "free")]);
+            AnsiConsole.Write(rounds);
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"refinement ({refinement.Seconds:0} s): {Markup.Escape(refinement.StopReason)}"));
+            AnsiConsole.MarkupLine($"design θ (solver-validated) = [bold]{string.Join(",", refinement.Best.Theta.ToVector().Select(v => v.ToString("0.00000", CultureInfo.InvariantCulture)))}[/]");
+        }
         AnsiConsole.MarkupLine($"report: [green]{Markup.Escape(Path.Combine(directory, "report.html"))}[/]");
     }
 
@@ -208,6 +243,25 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
             throw new ArgumentException($"range '{text}' must be two numbers LO,HI");
         if (!(lo < hi)) throw new ArgumentException($"range '{text}' needs LO < HI");
         return (lo, hi);
+    }
+}
+
+/// <summary>Shows each long stage of a computation as a progress bar with elapsed and remaining time.</summary>
+internal sealed class ProgressBarStages : IStageReporter
+{
+    public static ProgressBarStages Instance { get; } = new();
+
+    public T Run<T>(string title, int total, Func<IProgress<int>, T> work)
+    {
+        T result = default!;
+        AnsiConsole.Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(Markup.Escape(title), maxValue: total);
+                result = work(new Inline<int>(k => task.Value = k));
+            });
+        return result;
     }
 }
 
@@ -268,19 +322,9 @@ internal sealed class ValidationCommand : Command<ValidationCommand.Settings>
         return 0;
     }
 
-    internal static ValidationSummary RunWithProgress(SpinodoidParameters theta, int count, int size, SurrogateModel? model, ulong firstSeed, CancellationToken cancellation)
-    {
-        ValidationSummary result = null!;
-        AnsiConsole.Progress().AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask($"solver N = {size}", maxValue: count);
-                result = DesignValidation.Validate(theta, count, size, model?.StructureSize == size ? model : null, firstSeed,
-                    progress: new Inline<int>(k => task.Value = k), cancellation: cancellation);
-            });
-        return result;
-    }
+    internal static ValidationSummary RunWithProgress(SpinodoidParameters theta, int count, int size, SurrogateModel? model, ulong firstSeed, CancellationToken cancellation) =>
+        ProgressBarStages.Instance.Run($"solver N = {size}", count, progress =>
+            DesignValidation.Validate(theta, count, size, model?.StructureSize == size ? model : null, firstSeed, progress: progress, cancellation: cancellation));
 
     internal static void PrintSummary(ValidationSummary validation, DiffusivityTarget? target)
     {

@@ -15,6 +15,19 @@ public interface IPrior
     double Density(ReadOnlySpan<double> theta);
 }
 
+/// <summary>A linear bound of a prior's support: <c>Normal · θ ≤ Bound</c>.</summary>
+public readonly record struct LinearBound(double[] Normal, double Bound);
+
+/// <summary>
+/// A prior whose support is the convex polytope of its <see cref="Bounds"/> (optional: lets a design refinement slide along
+/// the boundary instead of stopping short of it).
+/// </summary>
+public interface IPolytopeSupport
+{
+    /// <summary>Every bound of the support; θ is in the support when all hold.</summary>
+    IReadOnlyList<LinearBound> Bounds { get; }
+}
+
 /// <summary>One simulator call: parameters and the seed of the random structure made from them.</summary>
 public readonly record struct Proposal(double[] Theta, ulong Seed);
 

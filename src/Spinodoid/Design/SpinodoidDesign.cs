@@ -62,7 +62,7 @@ public sealed class MeanAbsolutePercentageDistance(DiffusivityTarget target) : I
 /// The spinodoid prior as an ABC prior over θ = (a_x, a_y, a_z, ε), optionally restricted to a porosity range
 /// (ε is independent of the length scales in the prior, so the restriction is again uniform in ε).
 /// </summary>
-public sealed class SpinodoidDesignPrior : IPrior
+public sealed class SpinodoidDesignPrior : IPrior, IPolytopeSupport
 {
     /// <summary>The prior restricted to porosities in [<paramref name="porosityMin"/>, <paramref name="porosityMax"/>] (null = the prior's own range).</summary>
     public SpinodoidDesignPrior(SpinodoidPrior prior, double? porosityMin = null, double? porosityMax = null)
@@ -84,6 +84,34 @@ public sealed class SpinodoidDesignPrior : IPrior
 
     /// <inheritdoc />
     public double Density(ReadOnlySpan<double> theta) => Prior.Density(new SpinodoidParameters(theta[0], theta[1], theta[2], theta[3]));
+
+    /// <summary>
+    /// The support as linear bounds: a_i ≤ β_max·a_j for i ≠ j (largest / smallest length scale at most β_max), the mean
+    /// length scale in [m_min, m_max] and ε in [ε_min, ε_max]. A β_min above 1 (a lower bound on anisotropy) is not convex
+    /// and is left out; the refinement then falls back to shortening steps.
+    /// </summary>
+    public IReadOnlyList<LinearBound> Bounds
+    {
+        get
+        {
+            var bounds = new List<LinearBound>();
+            for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+            {
+                if (i == j) continue;
+                var ratio = new double[4];
+                ratio[i] = 1;
+                ratio[j] = -Prior.BetaMax;
+                bounds.Add(new LinearBound(ratio, 0));
+            }
+            const double third = 1.0 / 3;
+            bounds.Add(new LinearBound([third, third, third, 0], Prior.MeanMax));
+            bounds.Add(new LinearBound([-third, -third, -third, 0], -Prior.MeanMin));
+            bounds.Add(new LinearBound([0, 0, 0, 1], Prior.PorosityMax));
+            bounds.Add(new LinearBound([0, 0, 0, -1], -Prior.PorosityMin));
+            return bounds;
+        }
+    }
 }
 
 /// <summary>

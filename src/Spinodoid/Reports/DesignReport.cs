@@ -20,8 +20,9 @@ public static class DesignReport
     private static readonly string[] DirectionLabels = ["η_x", "η_y", "η_z"];
 
     /// <summary>The summary of a run as JSON (inputs, seed, version, status, posterior mean and 95 % intervals).</summary>
-    public static JsonObject Summary(DesignRequest request, AbcResult result, ValidationSummary? validation = null)
+    public static JsonObject Summary(DesignRequest request, AbcResult result, RefinementResult? refinement = null)
     {
+        var validation = refinement?.Rounds[0].Validation;
         var posterior = result.Posterior;
         var json = new JsonObject
         {
@@ -50,6 +51,38 @@ public static class DesignReport
             json["posterior_mean_theta"] = string.Join(",", mean.Select(v => v.ToString("G5", Invariant)));
         }
         if (validation is not null) json["validation"] = ValidationJson(validation, request.Target);
+        if (refinement is { Rounds.Count: > 1 } || refinement?.Jacobian is not null) json["refinement"] = RefinementJson(refinement);
+        return json;
+    }
+
+    /// <summary>The solver-calibrated refinement as JSON: every round's θ and validation, the Jacobian, and the design θ (the best round).</summary>
+    public static JsonObject RefinementJson(RefinementResult refinement)
+    {
+        var best = refinement.Best;
+        var json = new JsonObject
+        {
+            ["method"] = "Δθ = Σ Jᵀ (J Σ Jᵀ)⁻¹ (η* − mean solver η); Σ the posterior covariance, J the surrogate Jacobian at the posterior mean",
+            ["stop_reason"] = refinement.StopReason,
+            ["seconds"] = Math.Round(refinement.Seconds, 2),
+            ["design_round"] = best.Round,
+            ["design_theta"] = string.Join(",", best.Theta.ToVector().Select(v => v.ToString("G6", Invariant))),
+            ["design_solver_relative_error"] = new JsonArray(best.Validation.RelativeError(refinement.Target).Select(v => v is double e ? (JsonNode?)e : null).ToArray()),
+            ["rounds"] = new JsonArray(refinement.Rounds.Select(r =>
+            {
+                var round = ValidationJson(r.Validation, refinement.Target);
+                round["round"] = r.Round;
+                if (r.Step is not null)
+                {
+                    round["step"] = new JsonArray(r.Step.Select(v => (JsonNode?)v).ToArray());
+                    round["step_scale"] = r.StepScale;
+                    round["active_bounds"] = r.ActiveBounds;
+                }
+                return (JsonNode?)round;
+            }).ToArray()),
+        };
+        if (refinement.Jacobian is { } j)
+            json["jacobian"] = new JsonArray(Enumerable.Range(0, j.GetLength(0))
+                .Select(d => (JsonNode?)new JsonArray(Enumerable.Range(0, j.GetLength(1)).Select(k => (JsonNode?)j[d, k]).ToArray())).ToArray());
         return json;
     }
 
@@ -79,23 +112,29 @@ public static class DesignReport
     }
 
     /// <summary>Writes posterior.csv, summary.json, posterior.png and report.html into <paramref name="directory"/> (the run folder, which already holds generations.csv).</summary>
-    public static void Write(string directory, DesignRequest request, AbcResult result, ValidationSummary? validation = null)
+    public static void Write(string directory, DesignRequest request, AbcResult result, RefinementResult? refinement = null)
     {
+        var validation = refinement?.Rounds[0].Validation;
         Directory.CreateDirectory(directory);
         var store = InverseDesign.Store(directory, request);
         if (result.Posterior is { } posterior)
         {
             AtomicFile.WriteText(Path.Combine(directory, "posterior.csv"), store.ParticleTable(posterior));
-            WritePosteriorFigure(posterior, Path.Combine(directory, "posterior.png"));
+            WritePosteriorFigure(posterior, Path.Combine(directory, "posterior.png"), refinement is { Best.Round: > 0 } r ? r.Best.Theta.ToVector() : null);
         }
-        var summary = Summary(request, result, validation);
+        var summary = Summary(request, result, refinement);
         AtomicFile.WriteText(Path.Combine(directory, "summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         if (validation is not null) WriteValidation(validation, Path.Combine(directory, "validation"), request.Target);
-        AtomicFile.WriteText(Path.Combine(directory, "report.html"), Html(directory, request, result, summary, validation));
+        foreach (var round in refinement?.Rounds.Skip(1) ?? [])
+            WriteValidation(round.Validation, Path.Combine(directory, $"refinement-{round.Round}"), request.Target);
+        AtomicFile.WriteText(Path.Combine(directory, "report.html"), Html(directory, request, result, summary, refinement));
     }
 
-    /// <summary>Marginal posteriors of a_x, a_y, a_z and ε (weighted histograms, mean marked): the paper's Figures 6–7.</summary>
-    public static void WritePosteriorFigure(Population posterior, string path)
+    /// <summary>
+    /// Marginal posteriors of a_x, a_y, a_z and ε (weighted histograms, mean marked red): the paper's Figures 6–7.
+    /// A refined <paramref name="design"/> θ, when given, is marked green (dashed).
+    /// </summary>
+    public static void WritePosteriorFigure(Population posterior, string path, double[]? design = null)
     {
         var plots = new ScottPlot.Plot[4];
         var mean = posterior.Mean();
@@ -114,7 +153,15 @@ public static class DesignReport
             foreach (var bar in bars.Bars) bar.Size = width;
             var line = plot.Add.VerticalLine(mean[i]);
             line.LineColor = ScottPlot.Colors.Red;
-            plot.Title($"{ParameterLabels[i]}: mean {mean[i]:0.0000}");
+            string title = $"{ParameterLabels[i]}: mean {mean[i]:0.0000}";
+            if (design is not null)
+            {
+                var marker = plot.Add.VerticalLine(design[i]);
+                marker.LineColor = ScottPlot.Colors.Green;
+                marker.LinePattern = ScottPlot.LinePattern.Dashed;
+                title += $", design {design[i]:0.0000}";
+            }
+            plot.Title(title);
             plot.XLabel(ParameterLabels[i]);
             plot.YLabel("posterior density");
             plots[i] = plot;
@@ -167,8 +214,15 @@ public static class DesignReport
         PlotImages.WriteRow(pathWithoutExtension + ".png", 420, 400, plots);
     }
 
-    private static string Html(string directory, DesignRequest request, AbcResult result, JsonObject summary, ValidationSummary? validation)
+    private static string StepNote(RefinementRound round) => round.Step is null ? "" : string.Join(", ", new[]
     {
+        round.StepScale < 1 ? $"{round.StepScale:0.###} of the correction (prior's support)" : "full correction",
+        round.ActiveBounds > 0 ? $"{round.ActiveBounds} support bound{(round.ActiveBounds > 1 ? "s" : "")} held" : "",
+    }.Where(t => t.Length > 0));
+
+    private static string Html(string directory, DesignRequest request, AbcResult result, JsonObject summary, RefinementResult? refinement)
+    {
+        var validation = refinement?.Rounds[0].Validation;
         static string Img(string path) => File.Exists(path) ? $"<img alt=\"{WebUtility.HtmlEncode(Path.GetFileName(path))}\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\">" : "";
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>spinodoid design ").Append(WebUtility.HtmlEncode(request.Target.ToString()))
@@ -196,6 +250,25 @@ public static class DesignReport
             if (validation.SurrogateMean is { } m)
                 html.Append("<tr><td>CNN mean</td>").Append(string.Concat(m.Select(v => $"<td>{v:0.000}</td>"))).Append("</tr>");
             html.Append("</table>").Append(Img(Path.Combine(directory, "validation.png")));
+        }
+        if (refinement is { Rounds.Count: > 1 })
+        {
+            html.Append("<h2>Refinement against the solver</h2><p>").Append(WebUtility.HtmlEncode(
+                "The CNN's small systematic error is removed by moving θ along Δθ = Σ Jᵀ (J Σ Jᵀ)⁻¹ (η* − mean solver η) and validating again. " +
+                refinement.StopReason + ".")).Append("</p>");
+            html.Append("<table><tr><th>round</th><th>θ = a_x, a_y, a_z, ε</th><th>solver η_x</th><th>η_y</th><th>η_z</th><th>error η_x</th><th>η_y</th><th>η_z</th><th>step</th></tr>");
+            var best = refinement.Best;
+            foreach (var round in refinement.Rounds)
+            {
+                string style = round == best ? " style=\"font-weight:bold\"" : "";
+                html.Append($"<tr{style}><td>{round.Round}{(round == best ? " (design)" : "")}</td><td>{WebUtility.HtmlEncode(round.Theta.ToString())}</td>")
+                    .Append(string.Concat(round.Validation.SolverMean.Select(v => $"<td>{v:0.0000}</td>")))
+                    .Append(string.Concat(round.Validation.RelativeError(request.Target).Select(e => $"<td>{(e is double v ? (100 * v).ToString("+0.00;-0.00", Invariant) + " %" : "free")}</td>")))
+                    .Append($"<td>{StepNote(round)}</td></tr>");
+            }
+            html.Append("</table>");
+            foreach (var round in refinement.Rounds.Skip(1))
+                html.Append($"<h3>Round {round.Round}</h3>").Append(Img(Path.Combine(directory, $"refinement-{round.Round}.png")));
         }
         html.Append("<h2>Settings</h2><pre>").Append(WebUtility.HtmlEncode(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))).Append("</pre></body></html>");
         return html.ToString();

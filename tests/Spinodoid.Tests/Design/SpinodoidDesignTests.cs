@@ -93,9 +93,13 @@ public sealed class SpinodoidDesignTests : IDisposable
         var check = DiffusivitySolver.SolveAll(SpinodoidGenerator.Generate(SpinodoidParameters.FromVector(first.Theta), first.Seed, 16));
         for (int d = 0; d < 3; d++) Assert.Equal(check[d].Diffusivity, first.Summary[d], 9);
 
-        var validation = DesignValidation.Validate(SpinodoidParameters.FromVector(posterior.Mean()), 3, 16);
-        DesignReport.Write(dir, request, result, validation);
-        foreach (var name in new[] { "posterior.csv", "generations.csv", "summary.json", "posterior.png", "report.html", "validation.png", "validation.csv" })
+        // One forced refinement round (tolerance ~0), the solver standing in for the surrogate.
+        var refinement = DesignRefinement.Refine(request.Target, posterior, new SpinodoidDesignPrior(SpinodoidPrior.Paper, 0.5, 0.7), simulator,
+            (theta, round) => DesignValidation.Validate(theta, 3, 16, firstSeed: 100 + 10 * (ulong)round), new RefinementSettings(1, 1e-9, JacobianSeeds: 4));
+        Assert.Equal(2, refinement.Rounds.Count);
+        DesignReport.Write(dir, request, result, refinement);
+        foreach (var name in new[] { "posterior.csv", "generations.csv", "summary.json", "posterior.png", "report.html", "validation.png", "validation.csv",
+                     "refinement-1.csv", "refinement-1.json", "refinement-1.png" })
             Assert.True(File.Exists(Path.Combine(dir, name)), name);
         Assert.Equal(17, File.ReadAllLines(Path.Combine(dir, "posterior.csv")).Length);
         var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!;
@@ -103,6 +107,8 @@ public sealed class SpinodoidDesignTests : IDisposable
         Assert.Equal(result.TotalSimulations, summary["simulations"]!.GetValue<long>());
         Assert.Equal(posterior.Mean()[0], summary["posterior_mean"]!["a_x"]!.GetValue<double>(), 12);
         Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(dir, "report.html")));
+        Assert.Equal(refinement.Best.Round, summary["refinement"]!["design_round"]!.GetValue<int>());
+        Assert.Equal(2, summary["refinement"]!["rounds"]!.AsArray().Count);
 
         // Running the finished design again resumes: nothing new is simulated and the posterior is the same.
         var again = InverseDesign.Run(request, simulator, dir);

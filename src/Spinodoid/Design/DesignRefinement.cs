@@ -1,0 +1,353 @@
+using Spinodoid.Microstructure;
+
+namespace Spinodoid.Design;
+
+/// <summary>How a design is calibrated against the solver after ABC (see <see cref="DesignRefinement"/>).</summary>
+/// <param name="Rounds">Most correction steps after the first validation (0 = validate only).</param>
+/// <param name="Tolerance">Stop once every targeted direction's validated mean η is within this relative error of the target.</param>
+/// <param name="JacobianSeeds">Structures per finite-difference point of the surrogate Jacobian (common seeds at every point).</param>
+/// <param name="StepFraction">Finite-difference step as a fraction of each parameter's posterior standard deviation.</param>
+/// <param name="FirstSeed">Seed of the first Jacobian structure (validation seeds are chosen by the caller).</param>
+public sealed record RefinementSettings(int Rounds = 2, double Tolerance = 0.01, int JacobianSeeds = 64, double StepFraction = 0.5,
+    ulong FirstSeed = 3_000_001)
+{
+    /// <summary>Throws on out-of-range settings, naming the value and the allowed range.</summary>
+    public RefinementSettings Validated()
+    {
+        if (Rounds is < 0 or > 10) throw new ArgumentException($"refinement rounds {Rounds} must be in 0..10");
+        if (!(Tolerance > 0 && Tolerance < 1)) throw new ArgumentException($"refinement tolerance {Tolerance} must be in (0, 1) (a fraction: 0.01 = 1 %)");
+        if (JacobianSeeds < 2) throw new ArgumentException($"Jacobian structures per point {JacobianSeeds} must be at least 2");
+        if (!(StepFraction > 0 && StepFraction <= 2)) throw new ArgumentException($"finite-difference step {StepFraction} must be in (0, 2] posterior standard deviations");
+        return this;
+    }
+}
+
+/// <summary>Runs a long stage of a computation, showing its progress (a progress bar in the CLI).</summary>
+public interface IStageReporter
+{
+    /// <summary>Runs <paramref name="work"/>, which reports how many of <paramref name="total"/> steps are done.</summary>
+    T Run<T>(string title, int total, Func<IProgress<int>, T> work);
+
+    /// <summary>Runs stages without showing anything.</summary>
+    static IStageReporter Silent { get; } = new SilentStageReporter();
+
+    private sealed class SilentStageReporter : IStageReporter
+    {
+        public T Run<T>(string title, int total, Func<IProgress<int>, T> work) => work(new Progress<int>());
+    }
+}
+
+/// <summary>One validated θ of a refinement.</summary>
+/// <param name="Round">0 for the posterior mean, then 1, 2, …</param>
+/// <param name="Theta">The θ validated.</param>
+/// <param name="Validation">Solver (and CNN) η of fresh structures at θ.</param>
+/// <param name="Step">The change of θ from the previous round (null in round 0).</param>
+/// <param name="StepScale">The fraction of the computed correction taken: 1, or less where the full step left the prior's support.</param>
+/// <param name="ActiveBounds">Bounds of the prior's support the step was held on (θ slid along the boundary).</param>
+public sealed record RefinementRound(int Round, SpinodoidParameters Theta, ValidationSummary Validation, double[]? Step, double StepScale = 1,
+    int ActiveBounds = 0)
+{
+    /// <summary>The largest relative deviation of the mean solver η from the target over the targeted directions.</summary>
+    public double WorstError(DiffusivityTarget target) => Validation.RelativeError(target).Max(e => e is double v ? Math.Abs(v) : 0);
+}
+
+/// <summary>The outcome of a refinement: every round, the best one, and why it ended.</summary>
+/// <param name="Target">The target η.</param>
+/// <param name="Rounds">Round 0 (the posterior mean) and the correction rounds.</param>
+/// <param name="Jacobian">∂E[η]/∂θ of the surrogate at the posterior mean (3 × 4); null when no correction was needed.</param>
+/// <param name="StopReason">A sentence saying why it ended.</param>
+public sealed record RefinementResult(DiffusivityTarget Target, IReadOnlyList<RefinementRound> Rounds, double[,]? Jacobian, string StopReason)
+{
+    /// <summary>The round whose validated η is closest to the target (smallest worst-direction error).</summary>
+    public RefinementRound Best => Rounds.MinBy(r => r.WorstError(Target))!;
+
+    /// <summary>Wall time of the whole refinement, validations included.</summary>
+    public double Seconds { get; init; }
+}
+
+/// <summary>
+/// Calibrates a surrogate-based design against the solver (not in the paper). The CNN carries a small systematic error
+/// that varies over θ (about 2 % at some designs), so the posterior mean of an ABC run on the CNN can miss the target by
+/// that much when the solver checks it. Refinement validates θ with the solver, then moves θ by the linear-Gaussian
+/// (Kalman) update of the posterior mean, Δθ = Σ Jᵀ (J Σ Jᵀ)⁻¹ (η* − η̄_solver), with Σ the ABC posterior covariance and
+/// J the surrogate's Jacobian of the mean η (central differences with common seeds), and validates again.
+/// Where the CNN error is locally constant and η locally linear in θ, this is the posterior mean ABC would find with the solver itself.
+/// </summary>
+public static class DesignRefinement
+{
+    /// <summary>
+    /// Runs the refinement from the posterior mean. <paramref name="validate"/> gives solver (and CNN) η at θ for a round
+    /// (the caller picks count, size, seeds and progress; use distinct seeds per round). Without a
+    /// <paramref name="surrogate"/> only round 0 runs.
+    /// </summary>
+    public static RefinementResult Refine(DiffusivityTarget target, Population posterior, IPrior prior, ISimulator? surrogate,
+        Func<SpinodoidParameters, int, ValidationSummary> validate, RefinementSettings? settings = null,
+        IStageReporter? stages = null, CancellationToken cancellation = default)
+    {
+        settings = (settings ?? new RefinementSettings()).Validated();
+        target.Validated();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var theta = posterior.Mean();
+        var rounds = new List<RefinementRound> { new(0, SpinodoidParameters.FromVector(theta), validate(SpinodoidParameters.FromVector(theta), 0), null) };
+        double[,]? jacobian = null;
+        RefinementResult Done(string reason) => new(target, rounds, jacobian, reason) { Seconds = clock.Elapsed.TotalSeconds };
+        while (true)
+        {
+            var last = rounds[^1];
+            double worst = last.WorstError(target);
+            if (worst <= settings.Tolerance)
+                return Done($"round {last.Round} is within {100 * settings.Tolerance:0.##} % of the target in every direction");
+            if (rounds.Count > 1 && worst >= rounds[^2].WorstError(target))
+                return Done($"round {last.Round} did not improve on round {last.Round - 1}; the best round is kept");
+            if (last.Round >= settings.Rounds)
+                return Done(settings.Rounds == 0 ? "validation only (no refinement rounds)"
+                    : $"used all {settings.Rounds} refinement rounds" + (rounds.Any(r => r.StepScale < 1)
+                        ? $"; the full corrections left the prior's support, so only {string.Join(", ", rounds.Skip(1).Select(r => $"{r.StepScale:0.###}"))} of them were taken"
+                        : rounds.Any(r => r.ActiveBounds > 0) ? "; steps slid along the boundary of the prior's support (e.g. its largest anisotropy)" : ""));
+            cancellation.ThrowIfCancellationRequested();
+            if (surrogate is null)
+                return Done("no surrogate to take the Jacobian of; validation only");
+            if (jacobian is null)
+            {
+                var steps = FiniteDifferenceSteps(posterior, settings.StepFraction);
+                jacobian = (stages ?? IStageReporter.Silent).Run($"surrogate Jacobian ({2 * theta.Length} × {settings.JacobianSeeds} structures)", 2 * theta.Length,
+                    points => Jacobian(surrogate, theta, steps, settings.JacobianSeeds, settings.FirstSeed, points, cancellation));
+            }
+            var current = last.Theta.ToVector();
+            var mean = last.Validation.SolverMean;
+            var residual = target.Components.Select((t, d) => t is double v ? v - mean[d] : (double?)null).ToArray();
+            var covariance = posterior.Covariance();
+            var step = KalmanStep(jacobian, covariance, residual);
+            if (step is null)
+                return Done("the surrogate's η does not change with θ here (singular Jacobian); no correction possible");
+            int activeBounds = 0;
+            if (prior is IPolytopeSupport polytope && prior.Density(current.Select((v, i) => v + step[i]).ToArray()) <= 0
+                && BoundedKalmanStep(jacobian, covariance, residual, current, polytope.Bounds, out activeBounds,
+                    target.Components.Select(t => t is double v ? 1 / v : 0).ToArray()) is { } bounded)
+                step = bounded;
+            var (next, scale) = InsideSupport(prior, current, step);
+            if (next is null)
+                return Done("the correction leaves the prior's support; the best round is kept");
+            var nextTheta = SpinodoidParameters.FromVector(next);
+            rounds.Add(new(last.Round + 1, nextTheta, validate(nextTheta, last.Round + 1), next.Select((v, i) => v - current[i]).ToArray(), scale, activeBounds));
+        }
+    }
+
+    /// <summary>
+    /// ∂E[η_d]/∂θ_j (3 × dimension) of a simulator by central differences θ ± h_j e_j, each point averaged over the same
+    /// <paramref name="seeds"/> structure seeds (common random numbers cancel most of the structure-to-structure noise).
+    /// <paramref name="progress"/> counts the 2 × dimension points done.
+    /// </summary>
+    public static double[,] Jacobian(ISimulator simulator, double[] theta, double[] steps, int seeds, ulong firstSeed,
+        IProgress<int>? progress = null, CancellationToken cancellation = default)
+    {
+        int dimension = theta.Length;
+        var eta = new List<double[]>(2 * dimension * seeds);
+        for (int j = 0; j < dimension; j++)
+        for (int sign = -1; sign <= 1; sign += 2)
+        {
+            var point = (double[])theta.Clone();
+            point[j] += sign * steps[j];
+            eta.AddRange(simulator.Simulate(Enumerable.Range(0, seeds).Select(s => new Proposal(point, firstSeed + (ulong)s)).ToArray(), cancellation));
+            progress?.Report(eta.Count / seeds);
+        }
+        int outputs = eta[0].Length;
+        var jacobian = new double[outputs, dimension];
+        for (int j = 0; j < dimension; j++)
+        for (int d = 0; d < outputs; d++)
+        {
+            double difference = 0;
+            for (int s = 0; s < seeds; s++)
+                difference += eta[(2 * j + 1) * seeds + s][d] - eta[2 * j * seeds + s][d];
+            jacobian[d, j] = difference / seeds / (2 * steps[j]);
+        }
+        return jacobian;
+    }
+
+    /// <summary>
+    /// The minimum-Σ-norm Δθ with J Δθ = r over the targeted directions (null entries of <paramref name="residual"/> are free):
+    /// Δθ = Σ Jᵀ (J Σ Jᵀ)⁻¹ r. Null when J Σ Jᵀ is singular.
+    /// </summary>
+    public static double[]? KalmanStep(double[,] jacobian, double[,] covariance, double?[] residual) =>
+        MinimumNormStep(covariance, TargetedRows(jacobian, residual), []);
+
+    /// <summary>
+    /// <see cref="KalmanStep"/> kept inside a polytope support: bounds that the step would cross are made active one at a
+    /// time (the most violated first) and held as equalities n·(θ + Δθ) = b, so θ slides along the boundary while
+    /// J Δθ = r still holds. When the targets and the active bounds are more conditions than parameters, the targets are
+    /// met in the least-squares sense instead — the closest the support allows — with row d weighted by
+    /// <paramref name="rowWeights"/>[d] (1 / target η_d gives relative errors, as in eq. 10; default 1).
+    /// Null when the active bounds alone fix every parameter or the system is singular.
+    /// <paramref name="activeBounds"/> is how many bounds were held.
+    /// </summary>
+    public static double[]? BoundedKalmanStep(double[,] jacobian, double[,] covariance, double?[] residual, double[] theta,
+        IReadOnlyList<LinearBound> bounds, out int activeBounds, double[]? rowWeights = null)
+    {
+        var targeted = TargetedRows(jacobian, residual);
+        var weighted = Enumerable.Range(0, residual.Length).Where(d => residual[d] is not null)
+            .Select((d, a) => (targeted[a].Row.Select(v => v * (rowWeights?[d] ?? 1)).ToArray(), targeted[a].Value * (rowWeights?[d] ?? 1))).ToList();
+        var active = new List<int>();
+        activeBounds = 0;
+        while (true)
+        {
+            // Active bounds are aimed a hair inside, so that the prior's density is positive at the result.
+            var held = active.Select(k => (bounds[k].Normal, bounds[k].Bound - Dot(bounds[k].Normal, theta) - 1e-9 * Math.Max(1, Math.Abs(bounds[k].Bound)))).ToList();
+            var step = targeted.Count + held.Count <= theta.Length
+                ? MinimumNormStep(covariance, targeted, held)
+                : ConstrainedLeastSquaresStep(covariance, weighted, held);
+            if (step is null) return null;
+            var next = theta.Select((v, i) => v + step[i]).ToArray();
+            int worst = -1;
+            double worstExcess = 0;
+            for (int k = 0; k < bounds.Count; k++)
+            {
+                double excess = Dot(bounds[k].Normal, next) - bounds[k].Bound;
+                if (!active.Contains(k) && excess > worstExcess) (worst, worstExcess) = (k, excess);
+            }
+            if (worst < 0)
+            {
+                activeBounds = active.Count;
+                return step;
+            }
+            active.Add(worst);
+            if (active.Count >= theta.Length) return null;
+        }
+    }
+
+    /// <summary>
+    /// min ‖A Δθ − r‖² + λ Δθᵀ Σ⁻¹ Δθ subject to the <paramref name="held"/> equalities (KKT system); λ is tiny, only
+    /// to pick the smallest step in the posterior's metric among equally good ones.
+    /// </summary>
+    private static double[]? ConstrainedLeastSquaresStep(double[,] covariance, IReadOnlyList<(double[] Row, double Value)> targets,
+        IReadOnlyList<(double[] Row, double Value)> held)
+    {
+        int n = covariance.GetLength(0), m = held.Count;
+        var precision = new double[n, n];
+        for (int j = 0; j < n; j++)
+        {
+            var column = Solve(covariance, Enumerable.Range(0, n).Select(i => i == j ? 1.0 : 0).ToArray());
+            if (column is null) return null;
+            for (int i = 0; i < n; i++) precision[i, j] = column[i];
+        }
+        var h = new double[n, n];
+        var g = new double[n];
+        foreach (var (row, value) in targets)
+            for (int i = 0; i < n; i++)
+            {
+                g[i] += row[i] * value;
+                for (int j = 0; j < n; j++) h[i, j] += row[i] * row[j];
+            }
+        double traceH = 0, traceP = 0;
+        for (int i = 0; i < n; i++) { traceH += h[i, i]; traceP += precision[i, i]; }
+        double lambda = 1e-8 * traceH / traceP;
+        var kkt = new double[n + m, n + m];
+        var rhs = new double[n + m];
+        for (int i = 0; i < n; i++)
+        {
+            rhs[i] = g[i];
+            for (int j = 0; j < n; j++) kkt[i, j] = h[i, j] + lambda * precision[i, j];
+        }
+        for (int a = 0; a < m; a++)
+        {
+            rhs[n + a] = held[a].Value;
+            for (int i = 0; i < n; i++) kkt[n + a, i] = kkt[i, n + a] = held[a].Row[i];
+        }
+        var solution = Solve(kkt, rhs);
+        return solution?[..n];
+    }
+
+    private static List<(double[] Row, double Value)> TargetedRows(double[,] jacobian, double?[] residual) =>
+        Enumerable.Range(0, residual.Length).Where(d => residual[d] is not null)
+            .Select(d => (Enumerable.Range(0, jacobian.GetLength(1)).Select(k => jacobian[d, k]).ToArray(), residual[d]!.Value)).ToList();
+
+    /// <summary>The minimum-Σ-norm Δθ with row·Δθ = value for every given row: Δθ = Σ Aᵀ (A Σ Aᵀ)⁻¹ b.</summary>
+    private static double[]? MinimumNormStep(double[,] covariance, IReadOnlyList<(double[] Row, double Value)> conditions,
+        IReadOnlyList<(double[] Row, double Value)> more)
+    {
+        var all = conditions.Concat(more).ToArray();
+        int dimension = covariance.GetLength(0), m = all.Length;
+        if (m == 0 || m > dimension) return null;
+        // G = Σ Aᵀ (dimension × m) and S = A Σ Aᵀ (m × m).
+        var gain = new double[dimension, m];
+        for (int i = 0; i < dimension; i++)
+        for (int a = 0; a < m; a++)
+        for (int k = 0; k < dimension; k++)
+            gain[i, a] += covariance[i, k] * all[a].Row[k];
+        var s = new double[m, m];
+        for (int a = 0; a < m; a++)
+        for (int b = 0; b < m; b++)
+        for (int k = 0; k < dimension; k++)
+            s[a, b] += all[a].Row[k] * gain[k, b];
+        var y = Solve(s, all.Select(c => c.Value).ToArray());
+        if (y is null) return null;
+        var step = new double[dimension];
+        for (int i = 0; i < dimension; i++)
+        for (int a = 0; a < m; a++)
+            step[i] += gain[i, a] * y[a];
+        return step;
+    }
+
+    private static double Dot(double[] a, double[] b)
+    {
+        double sum = 0;
+        for (int i = 0; i < a.Length; i++) sum += a[i] * b[i];
+        return sum;
+    }
+
+    private static double[] FiniteDifferenceSteps(Population posterior, double fraction)
+    {
+        var covariance = posterior.Covariance();
+        var mean = posterior.Mean();
+        // Half the distance to the edge of the valid range keeps θ ± h a valid spinodoid (a > 0, 0 < ε < 1).
+        return mean.Select((m, j) =>
+        {
+            double edge = j < 3 ? m : Math.Min(m, 1 - m);
+            return Math.Min(fraction * Math.Sqrt(Math.Max(covariance[j, j], 0)), 0.5 * edge) is var h && h > 0 ? h : 1e-3 * edge;
+        }).ToArray();
+    }
+
+    /// <summary>θ + s·Δθ with s = 1, ½, ¼, … (up to 10 halvings): the first inside the prior's support; null if none is.</summary>
+    private static (double[]? Theta, double Scale) InsideSupport(IPrior prior, double[] theta, double[] step)
+    {
+        var scale = 1.0;
+        for (int attempt = 0; attempt <= 10; attempt++, scale /= 2)
+        {
+            var next = theta.Select((v, i) => v + scale * step[i]).ToArray();
+            if (prior.Density(next) > 0) return (next, scale);
+        }
+        return (null, 0);
+    }
+
+    /// <summary>Gaussian elimination with partial pivoting for the small (≤ 8 × 8) systems here; null when singular.</summary>
+    private static double[]? Solve(double[,] matrix, double[] rhs)
+    {
+        int n = rhs.Length;
+        var a = (double[,])matrix.Clone();
+        var b = (double[])rhs.Clone();
+        double scale = 0;
+        foreach (var v in a) scale = Math.Max(scale, Math.Abs(v));
+        for (int col = 0; col < n; col++)
+        {
+            int pivot = col;
+            for (int r = col + 1; r < n; r++)
+                if (Math.Abs(a[r, col]) > Math.Abs(a[pivot, col])) pivot = r;
+            if (!(Math.Abs(a[pivot, col]) > 1e-12 * scale)) return null;
+            for (int k = 0; k < n; k++) (a[col, k], a[pivot, k]) = (a[pivot, k], a[col, k]);
+            (b[col], b[pivot]) = (b[pivot], b[col]);
+            for (int r = col + 1; r < n; r++)
+            {
+                double f = a[r, col] / a[col, col];
+                for (int k = col; k < n; k++) a[r, k] -= f * a[col, k];
+                b[r] -= f * b[col];
+            }
+        }
+        var x = new double[n];
+        for (int r = n - 1; r >= 0; r--)
+        {
+            double v = b[r];
+            for (int k = r + 1; k < n; k++) v -= a[r, k] * x[k];
+            x[r] = v / a[r, r];
+        }
+        return x;
+    }
+}
