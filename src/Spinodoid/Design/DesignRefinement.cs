@@ -1,3 +1,4 @@
+using System.Globalization;
 using Spinodoid.Microstructure;
 
 namespace Spinodoid.Design;
@@ -9,7 +10,7 @@ namespace Spinodoid.Design;
 /// <param name="StepFraction">Finite-difference step as a fraction of each parameter's posterior standard deviation.</param>
 /// <param name="FirstSeed">Seed of the first Jacobian structure (validation seeds are chosen by the caller).</param>
 public sealed record RefinementSettings(int Rounds = 2, double Tolerance = 0.01, int JacobianSeeds = 64, double StepFraction = 0.5,
-    ulong FirstSeed = 3_000_001)
+    ulong FirstSeed = 900_000_001)
 {
     /// <summary>Throws on out-of-range settings, naming the value and the allowed range.</summary>
     public RefinementSettings Validated()
@@ -48,7 +49,8 @@ public sealed record RefinementRound(int Round, SpinodoidParameters Theta, Valid
     int ActiveBounds = 0)
 {
     /// <summary>The largest relative deviation of the mean solver η from the target over the targeted directions.</summary>
-    public double WorstError(DiffusivityTarget target) => Validation.RelativeError(target).Max(e => e is double v ? Math.Abs(v) : 0);
+    public double WorstError(DiffusivityTarget target) =>
+        Validation.RelativeError(target).Max(e => e is double v ? double.IsNaN(v) ? double.PositiveInfinity : Math.Abs(v) : 0);
 }
 
 /// <summary>The outcome of a refinement: every round, the best one, and why it ended.</summary>
@@ -77,8 +79,8 @@ public static class DesignRefinement
 {
     /// <summary>
     /// Runs the refinement from the posterior mean. <paramref name="validate"/> gives solver (and CNN) η at θ for a round
-    /// (the caller picks count, size, seeds and progress; use distinct seeds per round). Without a
-    /// <paramref name="surrogate"/> only round 0 runs.
+    /// (the caller picks count, size, seeds and progress; use distinct seeds per round, and not the Jacobian's
+    /// <see cref="RefinementSettings.FirstSeed"/> block). Without a <paramref name="surrogate"/> only round 0 runs.
     /// </summary>
     public static RefinementResult Refine(DiffusivityTarget target, Population posterior, IPrior prior, ISimulator? surrogate,
         Func<SpinodoidParameters, int, ValidationSummary> validate, RefinementSettings? settings = null,
@@ -96,29 +98,26 @@ public static class DesignRefinement
             var last = rounds[^1];
             double worst = last.WorstError(target);
             if (worst <= settings.Tolerance)
-                return Done($"round {last.Round} is within {100 * settings.Tolerance:0.##} % of the target in every direction");
+                return Done(string.Create(CultureInfo.InvariantCulture, $"round {last.Round} is within {100 * settings.Tolerance:0.##} % of the target in every direction"));
             if (rounds.Count > 1 && worst >= rounds[^2].WorstError(target))
                 return Done($"round {last.Round} did not improve on round {last.Round - 1}; the best round is kept");
             if (last.Round >= settings.Rounds)
-                return Done(settings.Rounds == 0 ? "validation only (no refinement rounds)"
-                    : $"used all {settings.Rounds} refinement rounds" + (rounds.Any(r => r.StepScale < 1)
-                        ? $"; the full corrections left the prior's support, so only {string.Join(", ", rounds.Skip(1).Select(r => $"{r.StepScale:0.###}"))} of them were taken"
-                        : rounds.Any(r => r.ActiveBounds > 0) ? "; steps slid along the boundary of the prior's support (e.g. its largest anisotropy)" : ""));
+                return Done(settings.Rounds == 0 ? "validation only (no refinement rounds)" : $"used all {settings.Rounds} refinement rounds" + SupportNote(rounds));
             cancellation.ThrowIfCancellationRequested();
             if (surrogate is null)
                 return Done("no surrogate to take the Jacobian of; validation only");
             if (jacobian is null)
             {
-                var steps = FiniteDifferenceSteps(posterior, settings.StepFraction);
+                var (below, above) = FiniteDifferenceOffsets(posterior, prior, settings.StepFraction);
                 jacobian = (stages ?? IStageReporter.Silent).Run($"surrogate Jacobian ({2 * theta.Length} × {settings.JacobianSeeds} structures)", 2 * theta.Length,
-                    points => Jacobian(surrogate, theta, steps, settings.JacobianSeeds, settings.FirstSeed, points, cancellation));
+                    points => Jacobian(surrogate, theta, below, above, settings.JacobianSeeds, settings.FirstSeed, points, cancellation));
             }
             var current = last.Theta.ToVector();
             var mean = last.Validation.SolverMean;
             var residual = target.Components.Select((t, d) => t is double v ? v - mean[d] : (double?)null).ToArray();
             var covariance = posterior.Covariance();
             var step = KalmanStep(jacobian, covariance, residual);
-            if (step is null)
+            if (step is null || step.Any(double.IsNaN))
                 return Done("the surrogate's η does not change with θ here (singular Jacobian); no correction possible");
             int activeBounds = 0;
             if (prior is IPolytopeSupport polytope && prior.Density(current.Select((v, i) => v + step[i]).ToArray()) <= 0
@@ -133,12 +132,29 @@ public static class DesignRefinement
         }
     }
 
+    private static string SupportNote(IReadOnlyList<RefinementRound> rounds)
+    {
+        var shortened = rounds.Where(r => r.StepScale < 1).ToList();
+        if (shortened.Count > 0)
+            return "; the full corrections left the prior's support, so only " +
+                   string.Join(", ", shortened.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.StepScale:0.###} (round {r.Round})"))) + " of them were taken";
+        return rounds.Any(r => r.ActiveBounds > 0) ? "; steps slid along the boundary of the prior's support (e.g. its largest anisotropy)" : "";
+    }
+
     /// <summary>
     /// ∂E[η_d]/∂θ_j (3 × dimension) of a simulator by central differences θ ± h_j e_j, each point averaged over the same
     /// <paramref name="seeds"/> structure seeds (common random numbers cancel most of the structure-to-structure noise).
     /// <paramref name="progress"/> counts the 2 × dimension points done.
     /// </summary>
     public static double[,] Jacobian(ISimulator simulator, double[] theta, double[] steps, int seeds, ulong firstSeed,
+        IProgress<int>? progress = null, CancellationToken cancellation = default) =>
+        Jacobian(simulator, theta, steps, steps, seeds, firstSeed, progress, cancellation);
+
+    /// <summary>
+    /// The same with the points θ − <paramref name="below"/>_j e_j and θ + <paramref name="above"/>_j e_j (one of them may
+    /// be 0: a one-sided difference where the other side leaves the prior).
+    /// </summary>
+    public static double[,] Jacobian(ISimulator simulator, double[] theta, double[] below, double[] above, int seeds, ulong firstSeed,
         IProgress<int>? progress = null, CancellationToken cancellation = default)
     {
         int dimension = theta.Length;
@@ -147,7 +163,7 @@ public static class DesignRefinement
         for (int sign = -1; sign <= 1; sign += 2)
         {
             var point = (double[])theta.Clone();
-            point[j] += sign * steps[j];
+            point[j] += sign < 0 ? -below[j] : above[j];
             eta.AddRange(simulator.Simulate(Enumerable.Range(0, seeds).Select(s => new Proposal(point, firstSeed + (ulong)s)).ToArray(), cancellation));
             progress?.Report(eta.Count / seeds);
         }
@@ -159,7 +175,7 @@ public static class DesignRefinement
             double difference = 0;
             for (int s = 0; s < seeds; s++)
                 difference += eta[(2 * j + 1) * seeds + s][d] - eta[2 * j * seeds + s][d];
-            jacobian[d, j] = difference / seeds / (2 * steps[j]);
+            jacobian[d, j] = difference / seeds / (below[j] + above[j]);
         }
         return jacobian;
     }
@@ -168,117 +184,24 @@ public static class DesignRefinement
     /// The minimum-Σ-norm Δθ with J Δθ = r over the targeted directions (null entries of <paramref name="residual"/> are free):
     /// Δθ = Σ Jᵀ (J Σ Jᵀ)⁻¹ r. Null when J Σ Jᵀ is singular.
     /// </summary>
-    public static double[]? KalmanStep(double[,] jacobian, double[,] covariance, double?[] residual) =>
-        MinimumNormStep(covariance, TargetedRows(jacobian, residual), []);
-
-    /// <summary>
-    /// <see cref="KalmanStep"/> kept inside a polytope support: bounds that the step would cross are made active one at a
-    /// time (the most violated first) and held as equalities n·(θ + Δθ) = b, so θ slides along the boundary while
-    /// J Δθ = r still holds. When the targets and the active bounds are more conditions than parameters, the targets are
-    /// met in the least-squares sense instead — the closest the support allows — with row d weighted by
-    /// <paramref name="rowWeights"/>[d] (1 / target η_d gives relative errors, as in eq. 10; default 1).
-    /// Null when the active bounds alone fix every parameter or the system is singular.
-    /// <paramref name="activeBounds"/> is how many bounds were held.
-    /// </summary>
-    public static double[]? BoundedKalmanStep(double[,] jacobian, double[,] covariance, double?[] residual, double[] theta,
-        IReadOnlyList<LinearBound> bounds, out int activeBounds, double[]? rowWeights = null)
+    public static double[]? KalmanStep(double[,] jacobian, double[,] covariance, double?[] residual)
     {
-        var targeted = TargetedRows(jacobian, residual);
-        var weighted = Enumerable.Range(0, residual.Length).Where(d => residual[d] is not null)
-            .Select((d, a) => (targeted[a].Row.Select(v => v * (rowWeights?[d] ?? 1)).ToArray(), targeted[a].Value * (rowWeights?[d] ?? 1))).ToList();
-        var active = new List<int>();
-        activeBounds = 0;
-        while (true)
-        {
-            // Active bounds are aimed a hair inside, so that the prior's density is positive at the result.
-            var held = active.Select(k => (bounds[k].Normal, bounds[k].Bound - Dot(bounds[k].Normal, theta) - 1e-9 * Math.Max(1, Math.Abs(bounds[k].Bound)))).ToList();
-            var step = targeted.Count + held.Count <= theta.Length
-                ? MinimumNormStep(covariance, targeted, held)
-                : ConstrainedLeastSquaresStep(covariance, weighted, held);
-            if (step is null) return null;
-            var next = theta.Select((v, i) => v + step[i]).ToArray();
-            int worst = -1;
-            double worstExcess = 0;
-            for (int k = 0; k < bounds.Count; k++)
-            {
-                double excess = Dot(bounds[k].Normal, next) - bounds[k].Bound;
-                if (!active.Contains(k) && excess > worstExcess) (worst, worstExcess) = (k, excess);
-            }
-            if (worst < 0)
-            {
-                activeBounds = active.Count;
-                return step;
-            }
-            active.Add(worst);
-            if (active.Count >= theta.Length) return null;
-        }
-    }
-
-    /// <summary>
-    /// min ‖A Δθ − r‖² + λ Δθᵀ Σ⁻¹ Δθ subject to the <paramref name="held"/> equalities (KKT system); λ is tiny, only
-    /// to pick the smallest step in the posterior's metric among equally good ones.
-    /// </summary>
-    private static double[]? ConstrainedLeastSquaresStep(double[,] covariance, IReadOnlyList<(double[] Row, double Value)> targets,
-        IReadOnlyList<(double[] Row, double Value)> held)
-    {
-        int n = covariance.GetLength(0), m = held.Count;
-        var precision = new double[n, n];
-        for (int j = 0; j < n; j++)
-        {
-            var column = Solve(covariance, Enumerable.Range(0, n).Select(i => i == j ? 1.0 : 0).ToArray());
-            if (column is null) return null;
-            for (int i = 0; i < n; i++) precision[i, j] = column[i];
-        }
-        var h = new double[n, n];
-        var g = new double[n];
-        foreach (var (row, value) in targets)
-            for (int i = 0; i < n; i++)
-            {
-                g[i] += row[i] * value;
-                for (int j = 0; j < n; j++) h[i, j] += row[i] * row[j];
-            }
-        double traceH = 0, traceP = 0;
-        for (int i = 0; i < n; i++) { traceH += h[i, i]; traceP += precision[i, i]; }
-        double lambda = 1e-8 * traceH / traceP;
-        var kkt = new double[n + m, n + m];
-        var rhs = new double[n + m];
-        for (int i = 0; i < n; i++)
-        {
-            rhs[i] = g[i];
-            for (int j = 0; j < n; j++) kkt[i, j] = h[i, j] + lambda * precision[i, j];
-        }
-        for (int a = 0; a < m; a++)
-        {
-            rhs[n + a] = held[a].Value;
-            for (int i = 0; i < n; i++) kkt[n + a, i] = kkt[i, n + a] = held[a].Row[i];
-        }
-        var solution = Solve(kkt, rhs);
-        return solution?[..n];
-    }
-
-    private static List<(double[] Row, double Value)> TargetedRows(double[,] jacobian, double?[] residual) =>
-        Enumerable.Range(0, residual.Length).Where(d => residual[d] is not null)
-            .Select(d => (Enumerable.Range(0, jacobian.GetLength(1)).Select(k => jacobian[d, k]).ToArray(), residual[d]!.Value)).ToList();
-
-    /// <summary>The minimum-Σ-norm Δθ with row·Δθ = value for every given row: Δθ = Σ Aᵀ (A Σ Aᵀ)⁻¹ b.</summary>
-    private static double[]? MinimumNormStep(double[,] covariance, IReadOnlyList<(double[] Row, double Value)> conditions,
-        IReadOnlyList<(double[] Row, double Value)> more)
-    {
-        var all = conditions.Concat(more).ToArray();
-        int dimension = covariance.GetLength(0), m = all.Length;
+        int dimension = covariance.GetLength(0);
+        var rows = TargetedRows(jacobian, residual);
+        int m = rows.Count;
         if (m == 0 || m > dimension) return null;
-        // G = Σ Aᵀ (dimension × m) and S = A Σ Aᵀ (m × m).
+        // G = Σ Jᵀ (dimension × m) and S = J Σ Jᵀ (m × m) over the targeted rows.
         var gain = new double[dimension, m];
         for (int i = 0; i < dimension; i++)
         for (int a = 0; a < m; a++)
         for (int k = 0; k < dimension; k++)
-            gain[i, a] += covariance[i, k] * all[a].Row[k];
+            gain[i, a] += covariance[i, k] * rows[a].Row[k];
         var s = new double[m, m];
         for (int a = 0; a < m; a++)
         for (int b = 0; b < m; b++)
         for (int k = 0; k < dimension; k++)
-            s[a, b] += all[a].Row[k] * gain[k, b];
-        var y = Solve(s, all.Select(c => c.Value).ToArray());
+            s[a, b] += rows[a].Row[k] * gain[k, b];
+        var y = Solve(s, rows.Select(c => c.Value).ToArray());
         if (y is null) return null;
         var step = new double[dimension];
         for (int i = 0; i < dimension; i++)
@@ -287,6 +210,103 @@ public static class DesignRefinement
         return step;
     }
 
+    /// <summary>
+    /// <see cref="KalmanStep"/> kept inside a polytope support: the step minimising ‖W (J Δθ − r)‖² + λ Δθᵀ Σ⁻¹ Δθ subject
+    /// to n·(θ + Δθ) ≤ b for every bound, by a primal active-set method from Δθ = 0 (θ is inside). W is diag(
+    /// <paramref name="rowWeights"/>) over the targeted rows (1 / target η_d gives relative errors, as in eq. 10;
+    /// default 1); λ is tiny, so where the targets can be met inside the support they are, by the smallest step in the
+    /// posterior's metric (the Kalman step's choice), and θ slides along the bounds it meets; where they cannot, this is
+    /// the closest the support allows. Null when a working set's system is singular.
+    /// <paramref name="activeBounds"/> is how many bounds the result lies on.
+    /// </summary>
+    public static double[]? BoundedKalmanStep(double[,] jacobian, double[,] covariance, double?[] residual, double[] theta,
+        IReadOnlyList<LinearBound> bounds, out int activeBounds, double[]? rowWeights = null)
+    {
+        activeBounds = 0;
+        int n = theta.Length;
+        var precision = Invert(covariance);
+        if (precision is null) return null;
+        // Objective ½ Δᵀ H Δ − gᵀ Δ.
+        var h = new double[n, n];
+        var g = new double[n];
+        for (int d = 0; d < residual.Length; d++)
+        {
+            if (residual[d] is not double r) continue;
+            double w2 = Math.Pow(rowWeights?[d] ?? 1, 2);
+            for (int i = 0; i < n; i++)
+            {
+                g[i] += w2 * jacobian[d, i] * r;
+                for (int j = 0; j < n; j++) h[i, j] += w2 * jacobian[d, i] * jacobian[d, j];
+            }
+        }
+        double traceH = 0, traceP = 0;
+        for (int i = 0; i < n; i++) { traceH += h[i, i]; traceP += precision[i, i]; }
+        if (!(traceH > 0)) return null;
+        double lambda = 1e-6 * traceH / traceP;
+        for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++)
+            h[i, j] += lambda * precision[i, j];
+        // Bounds on Δθ, aimed a hair inside so that the prior's density is positive on them.
+        var normals = bounds.Select(b => b.Normal).ToArray();
+        var limits = bounds.Select(b => Math.Max(0, b.Bound - Dot(b.Normal, theta) - 1e-9 * Math.Max(1, Math.Abs(b.Bound)) * Math.Sqrt(Dot(b.Normal, b.Normal)))).ToArray();
+
+        var step = new double[n];
+        var working = new List<int>();
+        for (int iteration = 0; iteration < 100; iteration++)
+        {
+            // Equality-constrained subproblem on the working set: H p + Nᵀ μ = g − H Δ, N p = 0.
+            int m = working.Count;
+            var kkt = new double[n + m, n + m];
+            var rhs = new double[n + m];
+            for (int i = 0; i < n; i++)
+            {
+                rhs[i] = g[i];
+                for (int j = 0; j < n; j++)
+                {
+                    kkt[i, j] = h[i, j];
+                    rhs[i] -= h[i, j] * step[j];
+                }
+            }
+            for (int a = 0; a < m; a++)
+            for (int i = 0; i < n; i++)
+                kkt[n + a, i] = kkt[i, n + a] = normals[working[a]][i];
+            var solution = Solve(kkt, rhs);
+            if (solution is null) return null;
+            var p = solution[..n];
+            double size = Math.Sqrt(Dot(p, p)), scale = Math.Sqrt(Dot(step, step)) + Math.Sqrt(Dot(g, g)) / Math.Max(traceH, 1e-300);
+            if (size <= 1e-6 * scale)
+            {
+                // Stationary on the working set: done unless a bound pulls the wrong way (negative multiplier).
+                int drop = -1;
+                double most = -1e-12;
+                for (int a = 0; a < m; a++)
+                    if (solution[n + a] < most) (drop, most) = (a, solution[n + a]);
+                if (drop < 0) break;
+                working.RemoveAt(drop);
+                continue;
+            }
+            // Ratio test: go along p until the first bound outside the working set.
+            double alpha = 1;
+            int blocking = -1;
+            for (int k = 0; k < normals.Length; k++)
+            {
+                if (working.Contains(k)) continue;
+                double rate = Dot(normals[k], p);
+                if (rate <= 0) continue;
+                double room = (limits[k] - Dot(normals[k], step)) / rate;
+                if (room < alpha) (alpha, blocking) = (Math.Max(room, 0), k);
+            }
+            for (int i = 0; i < n; i++) step[i] += alpha * p[i];
+            if (blocking >= 0) working.Add(blocking);
+        }
+        activeBounds = working.Count;
+        return step;
+    }
+
+    private static List<(double[] Row, double Value)> TargetedRows(double[,] jacobian, double?[] residual) =>
+        Enumerable.Range(0, residual.Length).Where(d => residual[d] is not null)
+            .Select(d => (Enumerable.Range(0, jacobian.GetLength(1)).Select(k => jacobian[d, k]).ToArray(), residual[d]!.Value)).ToList();
+
     private static double Dot(double[] a, double[] b)
     {
         double sum = 0;
@@ -294,16 +314,41 @@ public static class DesignRefinement
         return sum;
     }
 
-    private static double[] FiniteDifferenceSteps(Population posterior, double fraction)
+    /// <summary>
+    /// Finite-difference offsets below and above the posterior mean: a fraction of each parameter's posterior standard
+    /// deviation, one-sided where a side leaves the prior (which is also the surrogate's training domain), and
+    /// shortened until at least one side is inside.
+    /// </summary>
+    private static (double[] Below, double[] Above) FiniteDifferenceOffsets(Population posterior, IPrior prior, double fraction)
     {
         var covariance = posterior.Covariance();
         var mean = posterior.Mean();
-        // Half the distance to the edge of the valid range keeps θ ± h a valid spinodoid (a > 0, 0 < ε < 1).
-        return mean.Select((m, j) =>
+        int n = mean.Length;
+        var below = new double[n];
+        var above = new double[n];
+        for (int j = 0; j < n; j++)
         {
-            double edge = j < 3 ? m : Math.Min(m, 1 - m);
-            return Math.Min(fraction * Math.Sqrt(Math.Max(covariance[j, j], 0)), 0.5 * edge) is var h && h > 0 ? h : 1e-3 * edge;
-        }).ToArray();
+            // Half the distance to the edge of the valid range keeps θ ± h a valid spinodoid (a > 0, 0 < ε < 1).
+            double edge = j < 3 ? mean[j] : Math.Min(mean[j], 1 - mean[j]);
+            double h = Math.Min(fraction * Math.Sqrt(Math.Max(covariance[j, j], 0)), 0.5 * edge);
+            if (!(h > 0)) h = 1e-3 * edge;
+            for (int attempt = 0; attempt < 20; attempt++, h /= 2)
+            {
+                bool down = Inside(prior, mean, j, -h), up = Inside(prior, mean, j, h);
+                if (!down && !up) continue;
+                (below[j], above[j]) = (down ? h : 0, up ? h : 0);
+                break;
+            }
+            if (below[j] + above[j] == 0) (below[j], above[j]) = (h, h);
+        }
+        return (below, above);
+    }
+
+    private static bool Inside(IPrior prior, double[] theta, int component, double offset)
+    {
+        var point = (double[])theta.Clone();
+        point[component] += offset;
+        return prior.Density(point) > 0;
     }
 
     /// <summary>θ + s·Δθ with s = 1, ½, ¼, … (up to 10 halvings): the first inside the prior's support; null if none is.</summary>
@@ -316,6 +361,19 @@ public static class DesignRefinement
             if (prior.Density(next) > 0) return (next, scale);
         }
         return (null, 0);
+    }
+
+    private static double[,]? Invert(double[,] matrix)
+    {
+        int n = matrix.GetLength(0);
+        var inverse = new double[n, n];
+        for (int j = 0; j < n; j++)
+        {
+            var column = Solve(matrix, Enumerable.Range(0, n).Select(i => i == j ? 1.0 : 0).ToArray());
+            if (column is null) return null;
+            for (int i = 0; i < n; i++) inverse[i, j] = column[i];
+        }
+        return inverse;
     }
 
     /// <summary>Gaussian elimination with partial pivoting for the small (≤ 8 × 8) systems here; null when singular.</summary>

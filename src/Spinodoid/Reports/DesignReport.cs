@@ -216,7 +216,7 @@ public static class DesignReport
 
     private static string StepNote(RefinementRound round) => round.Step is null ? "" : string.Join(", ", new[]
     {
-        round.StepScale < 1 ? $"{round.StepScale:0.###} of the correction (prior's support)" : "full correction",
+        round.StepScale < 1 ? string.Create(Invariant, $"{round.StepScale:0.###} of the correction (prior's support)") : "full correction",
         round.ActiveBounds > 0 ? $"{round.ActiveBounds} support bound{(round.ActiveBounds > 1 ? "s" : "")} held" : "",
     }.Where(t => t.Length > 0));
 

@@ -144,7 +144,7 @@ public sealed class DesignRefinementTests
         var result = DesignRefinement.Refine(new DiffusivityTarget(surrogateAt0[0], surrogateAt0[1], surrogateAt0[2]), GaussianPopulation(theta0), prior,
             new LinearSimulator(offset, 0), Validate, new RefinementSettings(Rounds: 1));
         Assert.Equal(2, result.Rounds.Count);
-        Assert.InRange(result.Rounds[1].StepScale, 1e-3, 0.5);
+        Assert.InRange(result.Rounds[1].StepScale, Math.Pow(2, -10), 0.5);
         Assert.True(prior.Density(result.Rounds[1].Theta.ToVector()) > 0);
         Assert.Contains("support", result.StopReason);
         Assert.True(result.Rounds[1].WorstError(result.Target) < result.Rounds[0].WorstError(result.Target));
@@ -163,7 +163,7 @@ public sealed class DesignRefinementTests
             [bound, new LinearBound([0, 0, 0, 1], 0.99)], out int active)!;
         Assert.Equal(1, active);
         for (int d = 0; d < 3; d++)
-            Assert.Equal(residual[d]!.Value, Enumerable.Range(0, 4).Sum(k => Sensitivity[d, k] * step[k]), 10);
+            Assert.Equal(residual[d]!.Value, Enumerable.Range(0, 4).Sum(k => Sensitivity[d, k] * step[k]), 6);
         Assert.Equal(bound.Bound, theta[0] + step[0] + theta[1] + step[1], 6);
         Assert.True(theta[0] + step[0] + theta[1] + step[1] <= bound.Bound);
     }
@@ -187,9 +187,73 @@ public sealed class DesignRefinementTests
         foreach (var b in bounds) Assert.Equal(b.Bound, b.Normal.Zip(theta, (n, t) => n * t).Sum() + b.Normal.Zip(step, (n, t) => n * t).Sum(), 6);
         // Optimality: the weighted residual is orthogonal to J v for every move v along the bounds (v_0 = v_2 = 0).
         var misfit = Enumerable.Range(0, 3).Select(d => weights[d] * weights[d] * (Enumerable.Range(0, 4).Sum(k => Sensitivity[d, k] * step[k]) - residual[d]!.Value)).ToArray();
+        // (up to the tiny Σ⁻¹ regularisation: relative 1e-4)
+        double scale = Math.Sqrt(misfit.Sum(m => m * m));
         foreach (int k in new[] { 1, 3 })
-            Assert.Equal(0, Enumerable.Range(0, 3).Sum(d => Sensitivity[d, k] * misfit[d]), 6);
+            Assert.True(Math.Abs(Enumerable.Range(0, 3).Sum(d => Sensitivity[d, k] * misfit[d])) < 1e-4 * scale, $"component {k}");
         Assert.True(misfit.Any(m => Math.Abs(m) > 1e-4), "five conditions cannot all hold exactly");
+    }
+
+    [Fact]
+    public void AFreeDirectionDoesNotInfluenceTheBoundedStep()
+    {
+        var theta = new[] { 0.1, 0.12, 0.15, 0.6 };
+        double?[] residual = [-0.05, null, 0.03];
+        var free = DesignRefinement.KalmanStep(Sensitivity, PosteriorCovariance, residual)!;
+        var bounds = Enumerable.Range(0, 3).Select(i =>
+        {
+            var normal = new double[4];
+            normal[i] = Math.Sign(free[i]);
+            return new LinearBound(normal, normal[i] * (theta[i] + 0.3 * free[i]));
+        }).ToArray();
+        var step = DesignRefinement.BoundedKalmanStep(Sensitivity, PosteriorCovariance, residual, theta, bounds, out _, [2, 1, 3])!;
+        // Another Jacobian row and weight for the free direction y: the same step.
+        var other = (double[,])Sensitivity.Clone();
+        for (int k = 0; k < 4; k++) other[1, k] = 10 * k - 7;
+        var again = DesignRefinement.BoundedKalmanStep(other, PosteriorCovariance, residual, theta, bounds, out _, [2, 1000, 3])!;
+        for (int i = 0; i < 4; i++) Assert.Equal(step[i], again[i], 12);
+        foreach (var b in bounds) Assert.True(b.Normal.Zip(theta, (n, t) => n * t).Sum() + b.Normal.Zip(step, (n, t) => n * t).Sum() <= b.Bound + 1e-12);
+    }
+
+    [Fact]
+    public void NearTheEdgeOfThePriorTheJacobianIsOneSidedAndStaysInside()
+    {
+        double[] offset = [0.1, 0.2, 0.3];
+        var theta0 = new[] { 0.1, 0.12, 0.15, 0.6 };
+        var prior = new BoxPrior(0.095, 0.9);
+        var simulated = new List<double[]>();
+        var recording = new RecordingSimulator(new LinearSimulator(offset, 0.05), simulated);
+        ValidationSummary Validate(SpinodoidParameters theta, int round) =>
+            new(theta, 16, [new ValidationSample(1, Evaluate(theta.ToVector(), offset, 0).Select(v => v - 0.01).ToArray(), null)]);
+        var target = new DiffusivityTarget(0.3, 0.3, 0.3);
+        var result = DesignRefinement.Refine(target, GaussianPopulation(theta0), prior, recording, Validate, new RefinementSettings(Rounds: 1, JacobianSeeds: 4));
+        Assert.NotNull(result.Jacobian);
+        Assert.All(simulated, t => Assert.True(prior.Density(t) > 0, $"θ = {string.Join(",", t)} is outside the prior"));
+        for (int d = 0; d < 3; d++)
+        for (int k = 0; k < 4; k++)
+            Assert.Equal(Sensitivity[d, k], result.Jacobian![d, k], 9);
+    }
+
+    [Fact]
+    public void ARoundThatIsWorseEndsTheRefinementAndTheBestIsKept()
+    {
+        var theta0 = new[] { 0.1, 0.12, 0.15, 0.6 };
+        var result = DesignRefinement.Refine(new DiffusivityTarget(0.5, 0.5, 0.5), GaussianPopulation(theta0), new BoxPrior(0.01, 0.99),
+            new LinearSimulator([0, 0, 0], 0), (theta, round) =>
+                new ValidationSummary(theta, 16, [new ValidationSample(1, round == 0 ? [0.51, 0.5, 0.5] : [0.5, 0.52, 0.5], null)]),
+            new RefinementSettings(Rounds: 5));
+        Assert.Equal(2, result.Rounds.Count);
+        Assert.Equal(0, result.Best.Round);
+        Assert.Contains("did not improve", result.StopReason);
+    }
+
+    private sealed class RecordingSimulator(ISimulator inner, List<double[]> record) : ISimulator
+    {
+        public IReadOnlyList<double[]> Simulate(IReadOnlyList<Proposal> proposals, CancellationToken cancellation = default)
+        {
+            record.AddRange(proposals.Select(p => p.Theta));
+            return inner.Simulate(proposals, cancellation);
+        }
     }
 
     [Fact]
