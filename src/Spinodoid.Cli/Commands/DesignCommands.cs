@@ -183,15 +183,13 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         if (settings.ValidateCount > 0 && result.Posterior is { } posterior)
         {
             int size = model?.StructureSize ?? settings.Size;
-            var prior = new SpinodoidDesignPrior(SpinodoidPrior.Paper, porosityMin, porosityMax);
-            refinement = DesignRefinement.Refine(target, posterior, prior, model is null ? null : simulator, (theta, round) =>
+            refinement = DesignRefinement.Refine(target, posterior, request.Prior(), model is null ? null : simulator, (theta, round) =>
                 {
                     AnsiConsole.MarkupLine(round == 0
                         ? $"validating the posterior mean with the solver: {settings.ValidateCount} structures at N = {size}"
                         : $"refinement round {round}: validating θ = {Markup.Escape(theta.ToString())} with the solver");
-                    // Each round gets its own block of fresh seeds; round 0 keeps the seeds of a plain validation.
-                    return ValidationCommand.RunWithProgress(theta, settings.ValidateCount, size, model, 1_000_001 + 1_000_000 * (ulong)round, cancellation);
-                }, model is null ? refinementSettings with { Rounds = 0 } : refinementSettings,
+                    return ValidationCommand.RunWithProgress(theta, settings.ValidateCount, size, model, refinementSettings.ValidationSeed(round), cancellation);
+                }, refinementSettings,
                 ProgressBarStages.Instance, cancellation);
         }
         DesignReport.Write(directory, request, result, refinement);

@@ -8,15 +8,22 @@ namespace Spinodoid.Design;
 /// <param name="Tolerance">Stop once every targeted direction's validated mean η is within this relative error of the target.</param>
 /// <param name="JacobianSeeds">Structures per finite-difference point of the surrogate Jacobian (common seeds at every point).</param>
 /// <param name="StepFraction">Finite-difference step as a fraction of each parameter's posterior standard deviation.</param>
-/// <param name="FirstSeed">Seed of the first Jacobian structure (validation seeds are chosen by the caller).</param>
+/// <param name="FirstSeed">Seed of the first Jacobian structure; validation seeds (<see cref="ValidationSeed"/>) lie far below it.</param>
 public sealed record RefinementSettings(int Rounds = 2, double Tolerance = 0.01, int JacobianSeeds = 64, double StepFraction = 0.5,
     ulong FirstSeed = 900_000_001)
 {
+    /// <summary>
+    /// First structure seed of round <paramref name="round"/>'s validation: 1,000,001 + 10⁶·round, so every round gets
+    /// fresh structures, round 0 keeps the seeds of a plain validation, and none meets the Jacobian's seeds.
+    /// </summary>
+    public ulong ValidationSeed(int round) => 1_000_001 + 1_000_000 * (ulong)round;
+
     /// <summary>Throws on out-of-range settings, naming the value and the allowed range.</summary>
     public RefinementSettings Validated()
     {
         if (Rounds is < 0 or > 10) throw new ArgumentException($"refinement rounds {Rounds} must be in 0..10");
         if (!(Tolerance > 0 && Tolerance < 1)) throw new ArgumentException($"refinement tolerance {Tolerance} must be in (0, 1) (a fraction: 0.01 = 1 %)");
+        if (FirstSeed < ValidationSeed(Rounds + 1)) throw new ArgumentException($"Jacobian seed {FirstSeed} must be at least {ValidationSeed(Rounds + 1)} (above the validation seeds)");
         if (JacobianSeeds < 2) throw new ArgumentException($"Jacobian structures per point {JacobianSeeds} must be at least 2");
         if (!(StepFraction > 0 && StepFraction <= 2)) throw new ArgumentException($"finite-difference step {StepFraction} must be in (0, 2] posterior standard deviations");
         return this;
@@ -79,8 +86,8 @@ public static class DesignRefinement
 {
     /// <summary>
     /// Runs the refinement from the posterior mean. <paramref name="validate"/> gives solver (and CNN) η at θ for a round
-    /// (the caller picks count, size, seeds and progress; use distinct seeds per round, and not the Jacobian's
-    /// <see cref="RefinementSettings.FirstSeed"/> block). Without a <paramref name="surrogate"/> only round 0 runs.
+    /// (the caller picks count, size and progress; <see cref="RefinementSettings.ValidationSeed"/> gives each round's
+    /// seeds). Without a <paramref name="surrogate"/> only round 0 runs.
     /// </summary>
     public static RefinementResult Refine(DiffusivityTarget target, Population posterior, IPrior prior, ISimulator? surrogate,
         Func<SpinodoidParameters, int, ValidationSummary> validate, RefinementSettings? settings = null,
@@ -90,7 +97,10 @@ public static class DesignRefinement
         target.Validated();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var theta = posterior.Mean();
-        var rounds = new List<RefinementRound> { new(0, SpinodoidParameters.FromVector(theta), validate(SpinodoidParameters.FromVector(theta), 0), null) };
+        var covariance = posterior.Covariance();
+        var bounds = (prior as IPolytopeSupport)?.Bounds;
+        var posteriorMean = SpinodoidParameters.FromVector(theta);
+        var rounds = new List<RefinementRound> { new(0, posteriorMean, validate(posteriorMean, 0), null) };
         double[,]? jacobian = null;
         RefinementResult Done(string reason) => new(target, rounds, jacobian, reason) { Seconds = clock.Elapsed.TotalSeconds };
         while (true)
@@ -108,20 +118,19 @@ public static class DesignRefinement
                 return Done("no surrogate to take the Jacobian of; validation only");
             if (jacobian is null)
             {
-                var (below, above) = FiniteDifferenceOffsets(posterior, prior, settings.StepFraction);
+                var (below, above) = FiniteDifferenceOffsets(theta, covariance, prior, settings.StepFraction);
                 jacobian = (stages ?? IStageReporter.Silent).Run($"surrogate Jacobian ({2 * theta.Length} × {settings.JacobianSeeds} structures)", 2 * theta.Length,
                     points => Jacobian(surrogate, theta, below, above, settings.JacobianSeeds, settings.FirstSeed, points, cancellation));
             }
             var current = last.Theta.ToVector();
             var mean = last.Validation.SolverMean;
             var residual = target.Components.Select((t, d) => t is double v ? v - mean[d] : (double?)null).ToArray();
-            var covariance = posterior.Covariance();
             var step = KalmanStep(jacobian, covariance, residual);
             if (step is null || step.Any(double.IsNaN))
                 return Done("the surrogate's η does not change with θ here (singular Jacobian); no correction possible");
             int activeBounds = 0;
-            if (prior is IPolytopeSupport polytope && prior.Density(current.Select((v, i) => v + step[i]).ToArray()) <= 0
-                && BoundedKalmanStep(jacobian, covariance, residual, current, polytope.Bounds, out activeBounds,
+            if (bounds is not null && prior.Density(current.Select((v, i) => v + step[i]).ToArray()) <= 0
+                && BoundedKalmanStep(jacobian, covariance, residual, current, bounds, out activeBounds,
                     target.Components.Select(t => t is double v ? 1 / v : 0).ToArray()) is { } bounded)
                 step = bounded;
             var (next, scale) = InsideSupport(prior, current, step);
@@ -319,10 +328,8 @@ public static class DesignRefinement
     /// deviation, one-sided where a side leaves the prior (which is also the surrogate's training domain), and
     /// shortened until at least one side is inside.
     /// </summary>
-    private static (double[] Below, double[] Above) FiniteDifferenceOffsets(Population posterior, IPrior prior, double fraction)
+    private static (double[] Below, double[] Above) FiniteDifferenceOffsets(double[] mean, double[,] covariance, IPrior prior, double fraction)
     {
-        var covariance = posterior.Covariance();
-        var mean = posterior.Mean();
         int n = mean.Length;
         var below = new double[n];
         var above = new double[n];

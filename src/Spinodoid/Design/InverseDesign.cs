@@ -42,6 +42,9 @@ public sealed record DesignRequest(
         : Mode == DesignMode.Paper ? FixedToleranceSchedule.LogSpaced(1.0, FinalTolerance, 9)
         : new QuantileToleranceSchedule(FinalTolerance, Quantile);
 
+    /// <summary>The prior of this request: the paper's, restricted to the porosity range.</summary>
+    public SpinodoidDesignPrior Prior() => new(SpinodoidPrior.Paper, PorosityMin, PorosityMax);
+
     /// <summary>The perturbation kernel of this request.</summary>
     public ITransitionKernel Kernel() => Mode == DesignMode.Paper ? new ComponentwiseGaussianKernel() : new LocalCovarianceKernel();
 
@@ -91,8 +94,7 @@ public static class InverseDesign
         IProgress<AbcProgress>? progress = null, CancellationToken cancellation = default)
     {
         request = request.Validated();
-        var prior = new SpinodoidDesignPrior(SpinodoidPrior.Paper, request.PorosityMin, request.PorosityMax);
-        var sampler = new AbcPmcSampler(prior, simulator, new MeanAbsolutePercentageDistance(request.Target), request.Kernel(),
+        var sampler = new AbcPmcSampler(request.Prior(), simulator, new MeanAbsolutePercentageDistance(request.Target), request.Kernel(),
             request.Schedule(), request.StoppingRules(), new AbcSettings(request.Population, request.Seed, request.BatchSize),
             Store(directory, request));
         return sampler.Run(progress, cancellation);

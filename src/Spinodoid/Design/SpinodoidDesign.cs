@@ -90,27 +90,28 @@ public sealed class SpinodoidDesignPrior : IPrior, IPolytopeSupport
     /// length scale in [m_min, m_max] and ε in [ε_min, ε_max]. A β_min above 1 (a lower bound on anisotropy) is not convex
     /// and is left out; the refinement then falls back to shortening steps.
     /// </summary>
-    public IReadOnlyList<LinearBound> Bounds
+    public IReadOnlyList<LinearBound> Bounds => _bounds ??= LinearBounds(Prior);
+
+    private IReadOnlyList<LinearBound>? _bounds;
+
+    private static List<LinearBound> LinearBounds(SpinodoidPrior prior)
     {
-        get
+        var bounds = new List<LinearBound>();
+        for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
         {
-            var bounds = new List<LinearBound>();
-            for (int i = 0; i < 3; i++)
-            for (int j = 0; j < 3; j++)
-            {
-                if (i == j) continue;
-                var ratio = new double[4];
-                ratio[i] = 1;
-                ratio[j] = -Prior.BetaMax;
-                bounds.Add(new LinearBound(ratio, 0));
-            }
-            const double third = 1.0 / 3;
-            bounds.Add(new LinearBound([third, third, third, 0], Prior.MeanMax));
-            bounds.Add(new LinearBound([-third, -third, -third, 0], -Prior.MeanMin));
-            bounds.Add(new LinearBound([0, 0, 0, 1], Prior.PorosityMax));
-            bounds.Add(new LinearBound([0, 0, 0, -1], -Prior.PorosityMin));
-            return bounds;
+            if (i == j) continue;
+            var ratio = new double[4];
+            ratio[i] = 1;
+            ratio[j] = -prior.BetaMax;
+            bounds.Add(new LinearBound(ratio, 0));
         }
+        const double third = 1.0 / 3;
+        bounds.Add(new LinearBound([third, third, third, 0], prior.MeanMax));
+        bounds.Add(new LinearBound([-third, -third, -third, 0], -prior.MeanMin));
+        bounds.Add(new LinearBound([0, 0, 0, 1], prior.PorosityMax));
+        bounds.Add(new LinearBound([0, 0, 0, -1], -prior.PorosityMin));
+        return bounds;
     }
 }
 
