@@ -10,41 +10,53 @@ public sealed class DiffusivityNetwork : nn.Module<Tensor, Tensor>
     private readonly Sequential _features;
     private readonly Sequential _head;
 
-    /// <summary>Builds the network (weights initialised from torch's current random state).</summary>
-    public DiffusivityNetwork(SurrogateArchitecture architecture) : base(architecture.Name)
+    /// <summary>
+    /// Builds the network. With a <paramref name="seed"/> the initial weights are a function of it alone; without, they
+    /// come from torch's global random state. Either way construction holds <see cref="InitialisationGate"/>, so that
+    /// networks built on other threads cannot draw from the global generator between seeding and initialisation
+    /// (libtorch's initialisers take no generator of their own).
+    /// </summary>
+    public DiffusivityNetwork(SurrogateArchitecture architecture, ulong? seed = null) : base(architecture.Name)
     {
         architecture.Validated();
         Architecture = architecture;
-        var features = new List<(string, nn.Module<Tensor, Tensor>)>();
-        for (int p = 0; p < architecture.InputPooling; p++) features.Add(($"input_pool{p}", nn.AvgPool3d(2)));
-        int channels = 1;
-        long padding = architecture.Padding == ConvolutionPadding.Same ? 1 : 0;
-        for (int b = 0; b < architecture.Widths.Length; b++)
+        lock (InitialisationGate)
         {
-            int width = architecture.Widths[b];
-            features.Add(($"conv{b}a", nn.Conv3d(channels, width, 3, stride: b == 0 ? architecture.InputStride : 1, padding: padding)));
-            features.Add(($"elu{b}a", nn.ELU()));
-            features.Add(($"conv{b}b", nn.Conv3d(width, width, 3, padding: padding)));
-            features.Add(($"elu{b}b", nn.ELU()));
-            features.Add(($"pool{b}", nn.AvgPool3d(2)));
-            channels = width;
-        }
-        if (architecture.GlobalAveraging) features.Add(("global_average", nn.AdaptiveAvgPool3d(1)));
-        features.Add(("flatten", nn.Flatten()));
-        _features = nn.Sequential(features);
+            if (seed is ulong value) torch.manual_seed((long)(value & 0x7FFFFFFFFFFFFFFF));
+            var features = new List<(string, nn.Module<Tensor, Tensor>)>();
+            for (int p = 0; p < architecture.InputPooling; p++) features.Add(($"input_pool{p}", nn.AvgPool3d(2)));
+            int channels = 1;
+            long padding = architecture.Padding == ConvolutionPadding.Same ? 1 : 0;
+            for (int b = 0; b < architecture.Widths.Length; b++)
+            {
+                int width = architecture.Widths[b];
+                features.Add(($"conv{b}a", nn.Conv3d(channels, width, 3, stride: b == 0 ? architecture.InputStride : 1, padding: padding)));
+                features.Add(($"elu{b}a", nn.ELU()));
+                features.Add(($"conv{b}b", nn.Conv3d(width, width, 3, padding: padding)));
+                features.Add(($"elu{b}b", nn.ELU()));
+                features.Add(($"pool{b}", nn.AvgPool3d(2)));
+                channels = width;
+            }
+            if (architecture.GlobalAveraging) features.Add(("global_average", nn.AdaptiveAvgPool3d(1)));
+            features.Add(("flatten", nn.Flatten()));
+            _features = nn.Sequential(features);
 
-        var head = new List<(string, nn.Module<Tensor, Tensor>)>();
-        long inputs = (architecture.Descriptors ? DescriptorCount : 0) + (architecture.GlobalAveraging ? channels : (long)channels * architecture.FinalSize * architecture.FinalSize * architecture.FinalSize);
-        for (int d = 0; d < architecture.Dense.Length; d++)
-        {
-            head.Add(($"dense{d}", nn.Linear(inputs, architecture.Dense[d])));
-            head.Add(($"elu_dense{d}", nn.ELU()));
-            inputs = architecture.Dense[d];
+            var head = new List<(string, nn.Module<Tensor, Tensor>)>();
+            long inputs = (architecture.Descriptors ? DescriptorCount : 0) + (architecture.GlobalAveraging ? channels : (long)channels * architecture.FinalSize * architecture.FinalSize * architecture.FinalSize);
+            for (int d = 0; d < architecture.Dense.Length; d++)
+            {
+                head.Add(($"dense{d}", nn.Linear(inputs, architecture.Dense[d])));
+                head.Add(($"elu_dense{d}", nn.ELU()));
+                inputs = architecture.Dense[d];
+            }
+            head.Add(("output", nn.Linear(inputs, architecture.Outputs)));
+            _head = nn.Sequential(head);
         }
-        head.Add(("output", nn.Linear(inputs, architecture.Outputs)));
-        _head = nn.Sequential(head);
         RegisterComponents();
     }
+
+    /// <summary>Held while a network is seeded and initialised; hold it too around any other use of torch's global generator.</summary>
+    public static object InitialisationGate { get; } = new();
 
     /// <summary>The architecture this network was built from.</summary>
     public SurrogateArchitecture Architecture { get; }

@@ -76,8 +76,7 @@ public static class SurrogateTrainer
             throw new ArgumentException($"the dataset's inputs are {train.Side}³ but network '{options.Architecture.Name}' takes {options.Architecture.InputSize}³");
         Directory.CreateDirectory(outputDirectory);
 
-        torch.manual_seed((long)(options.Seed & 0x7FFFFFFFFFFFFFFF));
-        var network = new DiffusivityNetwork(options.Architecture);
+        var network = new DiffusivityNetwork(options.Architecture, options.Seed);
         var parameters = network.parameters();
         TorchSharp.Modules.OptimizerHelper optimizer = options.Optimizer == "sgd"
             ? optim.SGD(parameters, options.LearningRateAt(0), momentum: 0.9)

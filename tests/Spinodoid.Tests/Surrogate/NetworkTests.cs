@@ -44,12 +44,11 @@ public class NetworkTests
         for (int seed = 0; seed < 3; seed++)
         {
             using var scope = torch.NewDisposeScope();
-            torch.manual_seed(seed);
-            using var single = new DiffusivityNetwork(architecture);
-            torch.manual_seed(seed);
-            using var reference = new DiffusivityNetwork(architecture);
+            using var single = new DiffusivityNetwork(architecture, (ulong)seed);
+            using var reference = new DiffusivityNetwork(architecture, (ulong)seed);
             reference.to(torch.float64);
-            var input = torch.rand(new long[] { 2, 1, 32, 32, 32 }) - 0.5;
+            using var generator = new torch.Generator((ulong)seed + 100);
+            var input = torch.rand(new long[] { 2, 1, 32, 32, 32 }, generator: generator) - 0.5;
             single.forward(input).square().mean().backward();
             reference.forward(input.to(torch.float64)).square().mean().backward();
             var expected = reference.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!);
