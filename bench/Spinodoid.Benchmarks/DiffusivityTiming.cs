@@ -15,13 +15,18 @@ internal static class DiffusivityTiming
         int n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 192;
         int seeds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
         double tolerance = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 1e-5;
-        var options = new DiffusivityOptions(Tolerance: tolerance);
-        Console.WriteLine($"θ₁ = {Theta1}, N = {n}, {seeds} seeds, paper convention, periodic sides, tolerance {tolerance:G2}");
+        var discretization = args.Length > 3 ? Enum.Parse<Discretization>(args[3], ignoreCase: true) : Discretization.Subvoxel;
+        var options = new DiffusivityOptions(Tolerance: tolerance, Discretization: discretization);
+        Console.WriteLine($"θ₁ = {Theta1}, N = {n}, {seeds} seeds, paper convention, periodic sides, tolerance {tolerance:G2}, {discretization} discretisation");
         var totals = new List<double>();
         var etas = new List<double[]>();
         for (int seed = 0; seed < seeds; seed++)
         {
-            var structure = SpinodoidGenerator.Generate(Theta1, (ulong)seed, n);
+            var generation = Stopwatch.StartNew();
+            var structure = discretization == Discretization.Voxel
+                ? SpinodoidGenerator.Generate(Theta1, (ulong)seed, n)
+                : SpinodoidGenerator.GenerateContinuous(Theta1, (ulong)seed, n);
+            Console.WriteLine($"  generated in {generation.Elapsed.TotalSeconds:F2} s");
             var watch = Stopwatch.StartNew();
             var results = DiffusivitySolver.SolveAll(structure, options);
             double seconds = watch.Elapsed.TotalSeconds;

@@ -15,6 +15,8 @@ switch (command)
         return TauFactorBenchmark.Run(args.Skip(1).ToArray());
     case "resolution":
         return ResolutionStudy.Run(args.Skip(1).ToArray());
+    case "cylinders":
+        return CylinderStudy.Run(args.Skip(1).ToArray());
     case "surrogate":
         return SurrogateThroughput.Run(args.Skip(1).ToArray());
     case "abc":
@@ -26,9 +28,10 @@ switch (command)
         Console.WriteLine("""
             spinodoid benchmarks (run in Release: dotnet run -c Release --project bench/Spinodoid.Benchmarks -- …)
               generate [N=192] [repeats=21]   generation + threshold + connectivity of paper-prior structures; median
-              diffusivity [N=192] [seeds=5] [tol=1e-5]   η along x, y, z of θ₁ structures; median time
+              diffusivity [N=192] [seeds=5] [tol=1e-5] [subvoxel|voxel]   η along x, y, z of θ₁ structures; median time
               taufactor [zip-or-tif] [tol=1e-5]   the TauFactor 500³ volume against published τ
-              resolution [samples=10] [sizes=64,96,128]   η at several N against N = 192 (discretisation error)
+              resolution [samples=10] [sizes=64,96,128,192] [reference=192,256] [csv]   voxel and sub-voxel η at several N against the continuum
+              cylinders [fraction=0.5] [sides=8,…,64]   voxel and sub-voxel η of a cylinder array against the Rayleigh series
               surrogate [batch=8] [rounds=3]   structures/s for generate + CNN prediction (compact, paper)
               abc [target=0.40,0.50,0.60] [P=512] [final=0.01] [seed=1] [name filter]   simulator calls of ABC-PMC strategies on a cheap stand-in model
               bdn [--filter *]                BenchmarkDotNet micro-benchmarks of the stages

@@ -31,37 +31,107 @@ public static class GaussianRandomField
     /// <summary>Writes Ψ into the first N³ entries of <paramref name="destination"/> (x fastest).</summary>
     public static void GenerateInto(LengthScales a, ulong seed, int n, float[] destination)
     {
-        if (n < 4 || n % 2 != 0)
-            throw new ArgumentOutOfRangeException(nameof(n), $"grid size N = {n} must be an even number ≥ 4");
         long count = (long)n * n * n;
         if (destination.LongLength < count)
             throw new ArgumentException($"destination holds {destination.LongLength} values, the field needs {count}");
+        GenerateShifted(a, seed, n, [Shift.None], (_, field) => field.CopyTo(destination));
+    }
+
+    /// <summary>Where a field is sampled relative to the voxel centres: half a voxel along some axes.</summary>
+    [Flags]
+    public enum Shift
+    {
+        /// <summary>At the voxel centres (i, j, k).</summary>
+        None = 0,
+        /// <summary>Half a voxel along +x.</summary>
+        X = 1,
+        /// <summary>Half a voxel along +y.</summary>
+        Y = 2,
+        /// <summary>Half a voxel along +z.</summary>
+        Z = 4,
+        /// <summary>The voxel corners (i + ½, j + ½, k + ½).</summary>
+        Corner = X | Y | Z,
+    }
+
+    /// <summary>
+    /// Hands the same field Ψ, sampled on grids shifted by half a voxel (voxel centres, face centres, corners),
+    /// to <paramref name="consume"/>, one grid at a time in the order given (N³ values, x fastest; the span is
+    /// valid only during the call). The field is a trigonometric polynomial, so a shifted sample is the exact
+    /// value of the same continuous field: each Fourier coefficient is multiplied by e^{iπ k·s/N}.
+    /// </summary>
+    public static void GenerateShifted(LengthScales a, ulong seed, int n, IReadOnlyList<Shift> shifts, SampleConsumer consume)
+    {
+        if (n < 4 || n % 2 != 0)
+            throw new ArgumentOutOfRangeException(nameof(n), $"grid size N = {n} must be an even number ≥ 4");
+        long count = (long)n * n * n;
         TorchRuntime.EnsureInitialised();
 
         int half = n / 2 + 1;
         // Interleaved (re, im) pairs of the half spectrum, layout [kz][ky][kx] with kx = 0 … N/2.
         long spectrumLength = (long)n * n * half * 2;
         var spectrum = BufferPool<float>.Rent(spectrumLength);
+        var shifted = shifts.Any(s => s != Shift.None) ? BufferPool<float>.Rent(spectrumLength) : null;
         try
         {
             Array.Clear(spectrum);
             double variance = FillSpectrum(spectrum, a, seed, n, half);
             if (variance <= 0)
                 throw new ArgumentException($"length scales {a} leave no wave vector inside the grid (N = {n}); use smaller a or larger N");
-
-            using var scope = torch.NewDisposeScope();
-            var interleaved = torch.tensor(spectrum, new long[] { n, n, half, 2 });
-            var complex = torch.view_as_complex(interleaved);
-            // "Forward" normalisation puts no 1/N³ on the inverse: Ψ(x) = Σ_k c_k e^{2πi k·x/N}, independent of N.
-            var field = torch.fft.irfftn(complex, s: new long[] { n, n, n }, dim: new long[] { 0, 1, 2 },
-                norm: FFTNormType.Forward);
-            field = field.mul_(1.0 / Math.Sqrt(variance)).contiguous();
-            MemoryMarshal.Cast<byte, float>(field.bytes).CopyTo(destination.AsSpan(0, (int)count));
+            foreach (var shift in shifts)
+            {
+                var source = spectrum;
+                if (shift != Shift.None)
+                {
+                    PhaseShift(spectrum, shifted!, n, half, shift);
+                    source = shifted!;
+                }
+                using var scope = torch.NewDisposeScope();
+                var interleaved = torch.tensor(source, new long[] { n, n, half, 2 });
+                var complex = torch.view_as_complex(interleaved);
+                // "Forward" normalisation puts no 1/N³ on the inverse: Ψ(x) = Σ_k c_k e^{2πi k·x/N}, independent of N.
+                var field = torch.fft.irfftn(complex, s: new long[] { n, n, n }, dim: new long[] { 0, 1, 2 },
+                    norm: FFTNormType.Forward);
+                field = field.mul_(1.0 / Math.Sqrt(variance)).contiguous();
+                consume(shift, MemoryMarshal.Cast<byte, float>(field.bytes)[..(int)count]);
+            }
         }
         finally
         {
             BufferPool<float>.Return(spectrum);
+            if (shifted is not null) BufferPool<float>.Return(shifted);
         }
+    }
+
+    /// <summary>Receives one sampled grid of <see cref="GenerateShifted"/>.</summary>
+    public delegate void SampleConsumer(Shift shift, ReadOnlySpan<float> field);
+
+    /// <summary>target = source · e^{iπ (s_x k_x + s_y k_y + s_z k_z)/N}: the field moved by −s/2 voxel, i.e. sampled at +s/2.</summary>
+    private static void PhaseShift(float[] source, float[] target, int n, int half, Shift shift)
+    {
+        double sx = shift.HasFlag(Shift.X) ? 1 : 0, sy = shift.HasFlag(Shift.Y) ? 1 : 0, sz = shift.HasFlag(Shift.Z) ? 1 : 0;
+        int nyquist = n / 2;
+        // The phase of a mode factorises: e^{iπ s_x k_x/N} e^{iπ s_y k_y/N} e^{iπ s_z k_z/N}.
+        var px = new (double Re, double Im)[half];
+        for (int kx = 0; kx < half; kx++) px[kx] = (Math.Cos(Math.PI * sx * kx / n), Math.Sin(Math.PI * sx * kx / n));
+        Parallel.For(0, n, iz =>
+        {
+            int kz = iz < nyquist ? iz : iz - n;
+            for (int iy = 0; iy < n; iy++)
+            {
+                int ky = iy < nyquist ? iy : iy - n;
+                double angle = Math.PI * (sy * ky + sz * kz) / n;
+                double cr = Math.Cos(angle), ci = Math.Sin(angle);
+                long row = ((long)iz * n + iy) * half * 2;
+                for (int kx = 0; kx < half; kx++)
+                {
+                    double re = cr * px[kx].Re - ci * px[kx].Im, im = cr * px[kx].Im + ci * px[kx].Re;
+                    long at = row + 2 * kx;
+                    double a = source[at], b = source[at + 1];
+                    target[at] = (float)(a * re - b * im);
+                    target[at + 1] = (float)(a * im + b * re);
+                }
+            }
+        });
     }
 
     /// <summary>Fills the half spectrum and returns Σ|c_k|² over the full spectrum (the field's sample variance).</summary>

@@ -9,17 +9,23 @@ public static class PorosityThreshold
     private const int Bins = 1 << 14;
 
     /// <summary>Pore mask (1 = pore) holding the round(ε·count) smallest values of <paramref name="field"/>.</summary>
-    public static byte[] Apply(float[] field, double porosity)
+    public static byte[] Apply(float[] field, double porosity) => ApplyWithLevel(field, porosity).Pore;
+
+    /// <summary>
+    /// The pore mask of <see cref="Apply"/> and a threshold T that makes it a level set: pore exactly where
+    /// Ψ &lt; T (T halfway between the largest pore value and the smallest solid one; ties aside).
+    /// </summary>
+    public static (byte[] Pore, float Threshold) ApplyWithLevel(float[] field, double porosity)
     {
         if (!(porosity > 0 && porosity < 1))
             throw new ArgumentOutOfRangeException(nameof(porosity), $"porosity ε = {porosity} is outside the allowed range (0, 1)");
         long count = field.LongLength;
         long target = (long)Math.Round(porosity * count);
         var pore = new byte[count];
-        if (target == 0) return pore;
-        if (target == count) { Array.Fill(pore, (byte)1); return pore; }
-
         var (min, max) = MinMax(field);
+        if (target == 0) return (pore, min);
+        if (target == count) { Array.Fill(pore, (byte)1); return (pore, MathF.BitIncrement(max)); }
+
         if (!(max > min)) throw new ArgumentException("the field is constant; it cannot be thresholded to a porosity");
         double scale = Bins / ((double)max - min);
         var histogram = Histogram(field, min, scale);
@@ -40,7 +46,19 @@ public static class PorosityThreshold
         boundary.Sort((p, q) => p.Value != q.Value ? p.Value.CompareTo(q.Value) : p.Index.CompareTo(q.Index));
         long needed = target - below;
         for (int j = 0; j < needed; j++) pore[boundary[j].Index] = 1;
-        return pore;
+        float largestPore = boundary[(int)needed - 1].Value;
+        float smallestSolid = needed < boundary.Count ? boundary[(int)needed].Value : SmallestAbove(field, min, scale, bin);
+        float threshold = (float)(0.5 * ((double)largestPore + smallestSolid));
+        // Rounding to float may land on the largest pore value; Ψ < T must hold for it.
+        if (!(threshold > largestPore)) threshold = MathF.BitIncrement(largestPore);
+        return (pore, threshold);
+    }
+
+    private static float SmallestAbove(float[] field, float min, double scale, int bin)
+    {
+        float smallest = float.PositiveInfinity;
+        foreach (float v in field) if (BinOf(v, min, scale) > bin && v < smallest) smallest = v;
+        return smallest;
     }
 
     private static int BinOf(float v, float min, double scale) => Math.Min(Bins - 1, (int)((v - min) * scale));

@@ -41,6 +41,69 @@ public static class SpinodoidGenerator
         return new VoxelStructure(GridShape.Cube(n), pore, new StructureProvenance(theta, seed, ProgramVersion));
     }
 
+    /// <summary>
+    /// Generates the structure for (θ, seed) on an N³ grid together with its continuous geometry: the level
+    /// set Ψ − T at the voxel centres and the exact pore fraction of every voxel face (the field sampled at
+    /// the face centres and corners, <see cref="GaussianRandomField.GenerateShifted"/>), for the sub-voxel
+    /// solver. The voxels are exactly those of <see cref="Generate(SpinodoidParameters, ulong, int)"/>.
+    /// </summary>
+    public static VoxelStructure GenerateContinuous(SpinodoidParameters theta, ulong seed, int n)
+    {
+        theta.Validated();
+        ValidateSize(n);
+        var shape = GridShape.Cube(n);
+        long count = shape.Count;
+        float[]? levelSet = null;
+        byte[]? pore = null;
+        float threshold = 0;
+        FaceApertures.Builder? builder = null;
+        var scratch = BufferPool<float>.Rent(count);
+        try
+        {
+            GaussianRandomField.GenerateShifted(theta.LengthScales, seed, n,
+                [GaussianRandomField.Shift.None, GaussianRandomField.Shift.Corner,
+                 GaussianRandomField.Shift.X, GaussianRandomField.Shift.Y, GaussianRandomField.Shift.Z],
+                (shift, field) =>
+                {
+                    switch (shift)
+                    {
+                        case GaussianRandomField.Shift.None:
+                            levelSet = new float[count];
+                            field.CopyTo(levelSet);
+                            (pore, threshold) = PorosityThreshold.ApplyWithLevel(levelSet, theta.Porosity);
+                            builder = new FaceApertures.Builder(shape, threshold, periodic: true);
+                            break;
+                        case GaussianRandomField.Shift.Corner:
+                            builder!.SetPeriodicCorners(field);
+                            break;
+                        default:
+                            field.CopyTo(scratch);
+                            builder!.AddPeriodicFaces(shift switch
+                            {
+                                GaussianRandomField.Shift.X => Axis.X,
+                                GaussianRandomField.Shift.Y => Axis.Y,
+                                _ => Axis.Z,
+                            }, scratch);
+                            break;
+                    }
+                });
+        }
+        finally
+        {
+            BufferPool<float>.Return(scratch);
+        }
+        var phi = levelSet!;
+        float t = threshold;
+        Parallel.For(0, n, z =>
+        {
+            var plane = phi.AsSpan((int)((long)z * n * n), n * n);
+            for (int i = 0; i < plane.Length; i++) plane[i] -= t;
+        });
+        // Ψ − T < 0 is the quantile mask itself (ties at the threshold aside, which keep the quantile's choice).
+        return new VoxelStructure(shape, pore!, new StructureProvenance(theta, seed, ProgramVersion))
+            .WithContinuousGeometry(phi, builder!.Build());
+    }
+
     /// <summary>Throws when N is not an even size in [<see cref="MinimumSize"/>, <see cref="MaximumSize"/>].</summary>
     public static void ValidateSize(int n)
     {

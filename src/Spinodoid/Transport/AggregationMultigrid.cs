@@ -11,14 +11,14 @@ internal sealed class AggregationMultigrid
 {
     private const long CoarsestCells = 1500;
 
-    private readonly FineGrid _fine;
-    private readonly List<CoarseGrid> _coarse = [];
+    private readonly IFineLevel _fine;
+    private readonly List<WeightedGrid> _coarse = [];
     private readonly List<(float[] B, float[] X)> _work = [];
     private readonly DenseCholesky _direct;
     private readonly float _scale;
     private readonly int _sweeps, _fineSweeps;
 
-    public AggregationMultigrid(FineGrid fine, double coarseScale, int fineSweeps, int sweeps)
+    public AggregationMultigrid(IFineLevel fine, double coarseScale, int fineSweeps, int sweeps)
     {
         _fineSweeps = fineSweeps;
         _fine = fine;
@@ -74,7 +74,7 @@ internal sealed class DenseCholesky
     private readonly double[] _l;
     private readonly int _n;
 
-    public DenseCholesky(CoarseGrid coarse)
+    public DenseCholesky(WeightedGrid coarse)
     {
         var level = coarse.Conductances;
         _cells = Enumerable.Range(0, (int)level.Count).Where(i => level.Diag[i] > 0).ToArray();

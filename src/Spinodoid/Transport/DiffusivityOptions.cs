@@ -17,6 +17,65 @@ public enum BoundaryConvention
     TauFactor,
 }
 
+/// <summary>
+/// What the solver's face conductances come from, i.e. how the structure's interface enters the
+/// finite-volume system.
+/// </summary>
+public enum Discretization
+{
+    /// <summary>
+    /// The staircase: a face conducts (conductance 1) exactly when both of its voxels are pore. All a binary
+    /// image has; first order in the voxel size, and below the continuous structure's η at coarse grids.
+    /// </summary>
+    Voxel,
+    /// <summary>
+    /// From the continuous structure: a face conducts in proportion to its pore fraction (aperture), measured
+    /// on the level set (the generator's field Ψ − T, or a float image with a threshold). Needs a structure
+    /// that carries <see cref="Microstructure.FaceApertures"/> or a level set.
+    /// </summary>
+    Subvoxel,
+}
+
+/// <summary>Where the fixed concentrations of each <see cref="BoundaryConvention"/> sit: the one place that decodes it.</summary>
+public static class BoundaryConventions
+{
+    /// <summary>Parses "paper" or "taufactor" (any case).</summary>
+    public static BoundaryConvention Parse(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "paper" => BoundaryConvention.Paper,
+        "taufactor" => BoundaryConvention.TauFactor,
+        _ => throw new ArgumentException($"boundary convention '{name}' must be paper or taufactor"),
+    };
+
+    /// <summary>The lateral sides that go with a convention unless the user says otherwise.</summary>
+    public static LateralBoundary DefaultSides(this BoundaryConvention convention) =>
+        convention == BoundaryConvention.TauFactor ? LateralBoundary.Mirror : LateralBoundary.Periodic;
+
+    /// <summary>Voxel layers needed along the transport axis.</summary>
+    public static int MinimumLength(this BoundaryConvention convention) => convention == BoundaryConvention.Paper ? 3 : 1;
+
+    /// <summary>The transport length L of eq. (6) for <paramref name="layers"/> voxel layers: N − 1 (paper) or N (TauFactor).</summary>
+    public static double TransportLength(this BoundaryConvention convention, int layers) =>
+        convention == BoundaryConvention.Paper ? layers - 1 : layers;
+
+    /// <summary>The first voxel layer that is an unknown (the paper fixes layer 0).</summary>
+    internal static int FirstUnknownLayer(this BoundaryConvention convention) => convention == BoundaryConvention.Paper ? 1 : 0;
+
+    /// <summary>Voxel layers that are unknowns.</summary>
+    internal static int UnknownLayers(this BoundaryConvention convention, int layers) =>
+        convention == BoundaryConvention.Paper ? layers - 2 : layers;
+
+    /// <summary>
+    /// Conductance factor between the outermost unknown layer and the fixed concentration: a full voxel
+    /// spacing to a fixed layer (1), or half a voxel to a fixed face (2).
+    /// </summary>
+    internal static float BoundaryFactor(this BoundaryConvention convention) => convention == BoundaryConvention.Paper ? 1f : 2f;
+
+    /// <summary>The empty box's concentration on unknown layer k of n (the starting guess).</summary>
+    internal static double LinearProfile(this BoundaryConvention convention, int k, int n) =>
+        convention == BoundaryConvention.Paper ? 1 - (k + 1.0) / (n + 1) : 1 - (k + 0.5) / n;
+}
+
 /// <summary>Settings of the effective-diffusivity solver.</summary>
 /// <param name="Convention">Inlet/outlet convention.</param>
 /// <param name="Sides">Lateral sides: periodic (generated structures) or mirror (no flux).</param>
@@ -28,6 +87,10 @@ public enum BoundaryConvention
 /// <param name="CoarseCorrectionScale">Over-correction of the aggregation multigrid's coarse-grid correction.</param>
 /// <param name="FineSmoothingSweeps">Red–black Gauss–Seidel sweeps before and (reversed) after the coarse correction on the finest level.</param>
 /// <param name="SmoothingSweeps">The same on the coarser levels.</param>
+/// <param name="Discretization">
+/// Voxel or sub-voxel face conductances; null (the default): sub-voxel where the structure carries its
+/// continuous geometry (generated with it, or read from a float image), voxel otherwise.
+/// </param>
 public sealed record DiffusivityOptions(
     BoundaryConvention Convention = BoundaryConvention.Paper,
     LateralBoundary Sides = LateralBoundary.Periodic,
@@ -35,7 +98,8 @@ public sealed record DiffusivityOptions(
     int MaxIterations = 200,
     double CoarseCorrectionScale = 1.6,
     int FineSmoothingSweeps = 1,
-    int SmoothingSweeps = 2)
+    int SmoothingSweeps = 2,
+    Discretization? Discretization = null)
 {
     /// <summary>TauFactor's conventions: faces half a voxel outside, mirror sides.</summary>
     public static DiffusivityOptions TauFactorCompatible { get; } =
@@ -57,7 +121,9 @@ public sealed record DiffusivityOptions(
 /// <param name="Axis">Transport direction.</param>
 /// <param name="Diffusivity">η = D_eff/D (eq. 6–7), flux averaged over the whole domain, solid included.</param>
 /// <param name="Porosity">Total porosity ε.</param>
-/// <param name="PercolatingPorosity">Volume fraction of pore connected inlet→outlet along this axis.</param>
+/// <param name="PercolatingPorosity">
+/// Volume fraction of pore connected inlet→outlet along this axis (pore voxels of the cells that carry flux).
+/// </param>
 /// <param name="Iterations">PCG iterations.</param>
 /// <param name="RelativeChange">Relative change of η in the last iteration.</param>
 /// <param name="FluxImbalance">|Q_in − Q_out| / Q: zero for the exact discrete solution.</param>
@@ -65,10 +131,11 @@ public sealed record DiffusivityOptions(
 /// <param name="Seconds">Wall time for this direction.</param>
 /// <param name="Convention">Inlet/outlet convention used.</param>
 /// <param name="Sides">Lateral sides used.</param>
+/// <param name="Discretization">Voxel or sub-voxel conductances, as used.</param>
 public sealed record DiffusivityResult(
     Axis Axis, double Diffusivity, double Porosity, double PercolatingPorosity, int Iterations,
     double RelativeChange, double FluxImbalance, bool Converged, double Seconds,
-    BoundaryConvention Convention, LateralBoundary Sides)
+    BoundaryConvention Convention, LateralBoundary Sides, Discretization Discretization = Discretization.Voxel)
 {
     /// <summary>Tortuosity factor τ = ε/η (infinite when nothing percolates).</summary>
     public double TortuosityFactor => Diffusivity > 0 ? Porosity / Diffusivity : double.PositiveInfinity;

@@ -8,9 +8,10 @@ namespace Spinodoid.Transport;
 public readonly record struct SolverProgress(Axis Axis, int Iteration, double Diffusivity, double RelativeChange);
 
 /// <summary>
-/// Effective diffusivity η = D_eff/D of a voxel structure (paper eq. 4–7): steady diffusion on the pore
-/// voxels, 7-point finite volumes (a face conducts when both voxels are pore), no flux into the solid, fixed
-/// concentrations 1 at the inlet and 0 at the outlet.
+/// Effective diffusivity η = D_eff/D of a structure (paper eq. 4–7): steady diffusion in the pore space,
+/// 7-point finite volumes, no flux into the solid, fixed concentrations 1 at the inlet and 0 at the outlet.
+/// A face conducts when both voxels are pore (<see cref="Discretization.Voxel"/>), or in proportion to its
+/// pore fraction on the continuous structure (<see cref="Discretization.Subvoxel"/>).
 /// </summary>
 /// <remarks>
 /// Pore clusters that do not join inlet and outlet carry no flux and are removed first; if none is left,
@@ -25,8 +26,8 @@ public static class DiffusivitySolver
     public static IReadOnlyList<DiffusivityResult> SolveAll(VoxelStructure structure, DiffusivityOptions? options = null,
         IProgress<SolverProgress>? progress = null, CancellationToken cancellation = default)
     {
-        // One labelling of the pore space serves all three directions.
-        var labels = RunLabels.Build(structure.Pore, structure.Shape, 1);
+        // One labelling of the pore space serves all three voxel solves.
+        var labels = DiscretizationFor(structure, options) == Discretization.Voxel ? RunLabels.Build(structure.Pore, structure.Shape, 1) : null;
         return [.. new[] { Axis.X, Axis.Y, Axis.Z }.Select(a => Solve(structure, a, options, progress, cancellation, labels, keepField: false).Result)];
     }
 
@@ -40,45 +41,67 @@ public static class DiffusivitySolver
         DiffusivityOptions? options = null, IProgress<SolverProgress>? progress = null, CancellationToken cancellation = default) =>
         Solve(structure, axis, options, progress, cancellation, labels: null, keepField: true);
 
+    /// <summary>
+    /// The discretisation a solve of <paramref name="structure"/> with <paramref name="options"/> uses: the
+    /// one asked for, or (none asked) sub-voxel where the structure carries its continuous geometry.
+    /// </summary>
+    public static Discretization DiscretizationFor(VoxelStructure structure, DiffusivityOptions? options)
+    {
+        var asked = options?.Discretization;
+        bool continuous = structure.Apertures is not null || structure.LevelSet is not null;
+        if (asked == Discretization.Subvoxel && !continuous)
+            throw new ArgumentException("the sub-voxel discretisation needs the continuous structure (a generated structure, " +
+                                        "or a float image read as a level set); this one is binary: use the voxel discretisation");
+        return asked ?? (continuous ? Discretization.Subvoxel : Discretization.Voxel);
+    }
+
     private static (DiffusivityResult Result, float[]? Concentration) Solve(VoxelStructure structure, Axis axis,
         DiffusivityOptions? options, IProgress<SolverProgress>? progress, CancellationToken cancellation,
         RunLabels? labels, bool keepField)
     {
         options = (options ?? new DiffusivityOptions()).Validated();
+        var discretization = DiscretizationFor(structure, options);
         var watch = Stopwatch.StartNew();
         var shape = structure.Shape;
         int length = shape[axis];
-        int minimum = options.Convention == BoundaryConvention.Paper ? 3 : 1;
-        if (length < minimum)
-            throw new ArgumentException($"the structure is {length} voxel(s) long along {axis}; the {options.Convention} convention needs at least {minimum}");
+        var convention = options.Convention;
+        if (length < convention.MinimumLength())
+            throw new ArgumentException($"the structure is {length} voxel(s) long along {axis}; the {convention} convention needs at least {convention.MinimumLength()}");
         double porosity = structure.Porosity;
 
         if (shape.Count >= LargeGrid) ReleaseGarbage();
-        labels ??= RunLabels.Build(structure.Pore, shape, 1);
-        var percolating = labels.PercolatingMask(axis, options.Sides);
-        long percolatingCount = VoxelStructure.SumBytes(percolating);
-        double percolatingPorosity = (double)percolatingCount / shape.Count;
-        double transportLength = options.Convention == BoundaryConvention.Paper ? length - 1 : length;
+        TransportProblem problem;
+        if (discretization == Discretization.Voxel)
+        {
+            labels ??= RunLabels.Build(structure.Pore, shape, 1);
+            problem = TransportProblem.BuildVoxel(labels.PercolatingMask(axis, options.Sides), shape, axis, options);
+        }
+        else
+        {
+            var apertures = structure.SubvoxelApertures(options.Sides == LateralBoundary.Periodic);
+            problem = TransportProblem.BuildSubvoxel(apertures, structure.Pore, axis, options);
+        }
+        if (Environment.GetEnvironmentVariable("SPINODOID_TRACE") is not null) Console.Error.WriteLine($"build {watch.Elapsed.TotalSeconds:F3}");
+        double percolatingPorosity = (double)problem.PercolatingPores / shape.Count;
+        double transportLength = convention.TransportLength(length);
         double area = (double)shape.Count / length;
-
-        var problem = TransportProblem.Build(percolating, shape, axis, options);
-        percolating = null!;
+        DiffusivityResult Result(double eta, int iterations, double change, double imbalance, bool converged) =>
+            new(axis, eta, porosity, percolatingPorosity, iterations, change, imbalance, converged,
+                watch.Elapsed.TotalSeconds, convention, options.Sides, discretization);
         try
         {
-            if (percolatingCount == 0 || problem.Unknowns == 0)
+            if (problem.Unknowns == 0)
             {
-                var blocked = new DiffusivityResult(axis, 0, porosity, percolatingPorosity, 0, 0, 0, true,
-                    watch.Elapsed.TotalSeconds, options.Convention, options.Sides);
+                var blocked = Result(0, 0, 0, 0, true) with { PercolatingPorosity = 0 };
                 return (blocked, keepField ? problem.ConcentrationField(null, structure.Shape) : null);
             }
 
-            var (x, iterations, change, imbalance, converged, flux) = problem.SolvePcg(options, cancellation,
+            var solution = problem.SolvePcg(options, cancellation,
                 (it, q, dq) => progress?.Report(new SolverProgress(axis, it, q * transportLength / area, dq)));
-            double eta = flux * transportLength / area;
-            var result = new DiffusivityResult(axis, eta, porosity, percolatingPorosity, iterations, change, imbalance,
-                converged, watch.Elapsed.TotalSeconds, options.Convention, options.Sides);
-            var field = keepField ? problem.ConcentrationField(x, structure.Shape) : null;
-            BufferPool<double>.Return(x);
+            var result = Result(solution.Flux * transportLength / area, solution.Iterations, solution.RelativeChange,
+                solution.FluxImbalance, solution.Converged);
+            var field = keepField ? problem.ConcentrationField(solution.Concentration, structure.Shape) : null;
+            BufferPool<double>.Return(solution.Concentration);
             return (result, field);
         }
         finally
@@ -98,9 +121,14 @@ public static class DiffusivitySolver
     private const long LargeGrid = 64L * 64 * 64;
 
     /// <summary>Approximate peak memory of one solve on a grid of <paramref name="voxels"/> voxels.</summary>
-    public static long EstimatePeakBytes(long voxels) =>
-        voxels * 2                                        // structure + percolating mask
-        + voxels                                          // permuted mask while building
-        + AggregationMultigrid.EstimateBytes(voxels)      // operator hierarchy
-        + voxels * (8 + 4 * 4);                           // solution (double) and four PCG vectors (float)
+    public static long EstimatePeakBytes(long voxels, Discretization discretization = Discretization.Voxel) =>
+        discretization == Discretization.Voxel
+            ? voxels * 2                                  // structure + percolating mask
+              + voxels                                    // permuted mask while building
+              + AggregationMultigrid.EstimateBytes(voxels) // operator hierarchy
+              + voxels * (8 + 4 * 4)                      // solution (double) and four PCG vectors (float)
+            : voxels * (1 + 4 + 12)                       // structure, level set, apertures
+              + voxels * (5 * 4 + 4)                      // fine conductances, diagonal, inverse, residual scratch
+              + voxels * 4 / 7 * 5                        // coarse levels (conductance form, 1/8 per level)
+              + voxels * (8 + 4 * 4);                     // solution (double) and four PCG vectors (float)
 }

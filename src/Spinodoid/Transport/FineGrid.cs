@@ -11,9 +11,28 @@ internal interface IGridLevel
     long Count { get; }
     void SmoothColour(float[] b, float[] x, int colour);
     /// <summary>coarse[I] = Σ_{i ∈ I} (b − A x)_i: the residual, restricted without storing it.</summary>
-    void RestrictResidual(float[] b, float[] x, CoarseGrid coarse, float[] coarseValues);
-    void Prolongate(CoarseGrid coarse, float[] coarseValues, float[] x, float scale);
-    CoarseGrid Coarsen();
+    void RestrictResidual(float[] b, float[] x, WeightedGrid coarse, float[] coarseValues);
+    void Prolongate(WeightedGrid coarse, float[] coarseValues, float[] x, float scale);
+    WeightedGrid Coarsen();
+}
+
+/// <summary>The finest level, which the conjugate-gradient iteration works on.</summary>
+internal interface IFineLevel : IGridLevel
+{
+    int Nx { get; }
+    int Ny { get; }
+    int Nz { get; }
+    int Plane { get; }
+    /// <summary>True for the cells that are unknowns (every other vector entry stays 0).</summary>
+    bool IsUnknown(long cell);
+    /// <summary>Runs <paramref name="body"/> for every internal z plane (in parallel on large grids).</summary>
+    void ForEachPlane(Action<int> body);
+    /// <summary>q = A p; returns p·q (double-precision sum in a fixed order).</summary>
+    double ApplyDot(float[] p, float[] q);
+    /// <summary>r = b − A x with x in double precision, b = <paramref name="inletRhs"/> on the first layer, 0 elsewhere.</summary>
+    void Residual(float[] inletRhs, double[] x, float[] r);
+    /// <summary>Gives the level's large arrays back to the buffer pool.</summary>
+    void Release();
 }
 
 /// <summary>
@@ -23,7 +42,7 @@ internal interface IGridLevel
 /// <see cref="Vector{T}"/>. Red–black Gauss–Seidel computes the update for a whole row and keeps it on one
 /// colour: within a colour no two cells are x-neighbours, so that is the sequential update.
 /// </summary>
-internal sealed class FineGrid : IGridLevel
+internal sealed class FineGrid : IFineLevel
 {
     public readonly int Nx, Ny, Nz;
     public readonly bool Wrap;
@@ -41,6 +60,17 @@ internal sealed class FineGrid : IGridLevel
 
     public long Count => (long)Nx * Ny * Nz;
     public int Plane => Nx * Ny;
+    int IFineLevel.Nx => Nx;
+    int IFineLevel.Ny => Ny;
+    int IFineLevel.Nz => Nz;
+
+    public bool IsUnknown(long cell) => Diag[cell] != 0;
+
+    public void Release()
+    {
+        BufferPool<byte>.Return(Diag);
+        BufferPool<float>.Return(InvDiag);
+    }
 
     private static Vector<float> LaneMask(int parity)
     {
@@ -189,7 +219,7 @@ internal sealed class FineGrid : IGridLevel
     });
 
     /// <summary>coarse[I] = Σ_{i ∈ I} (b − A x)_i, one coarse plane (two fine planes) per task.</summary>
-    public void RestrictResidual(float[] b, float[] x, CoarseGrid coarse, float[] coarseValues)
+    public void RestrictResidual(float[] b, float[] x, WeightedGrid coarse, float[] coarseValues)
     {
         Array.Clear(coarseValues);
         int cx = coarse.Nx, cy = coarse.Ny;
@@ -249,14 +279,14 @@ internal sealed class FineGrid : IGridLevel
         }
     });
 
-    public void Prolongate(CoarseGrid coarse, float[] coarseValues, float[] x, float scale) =>
+    public void Prolongate(WeightedGrid coarse, float[] coarseValues, float[] x, float scale) =>
         Aggregation.Prolongate(Nx, Ny, Nz, InvDiag, coarse, coarseValues, x, scale);
 
     /// <summary>The same operator in the general conductance form, coarsened once (Galerkin, 2×2×2 aggregates).</summary>
-    public CoarseGrid Coarsen()
+    public WeightedGrid Coarsen()
     {
         var conductances = AsConductances();
-        var coarse = new CoarseGrid(conductances.Coarsen());
+        var coarse = new WeightedGrid(conductances.Coarsen());
         foreach (var g in new[] { conductances.Gx, conductances.Gy, conductances.Gz }) BufferPool<byte>.Return(g);
         return coarse;
     }

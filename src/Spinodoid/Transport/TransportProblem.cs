@@ -3,23 +3,38 @@ using Spinodoid.Runtime;
 
 namespace Spinodoid.Transport;
 
+/// <summary>What one conjugate-gradient solve ended with.</summary>
+/// <param name="Concentration">The solution on the unknown layers (internal layout; a pooled buffer).</param>
+/// <param name="Iterations">PCG iterations.</param>
+/// <param name="RelativeChange">Relative change of the flux in the last iteration.</param>
+/// <param name="FluxImbalance">|Q_in − Q_out| / Q.</param>
+/// <param name="Converged">Both criteria met within the iteration limit.</param>
+/// <param name="Flux">Mean of the inlet and outlet fluxes Q.</param>
+internal readonly record struct PcgResult(double[] Concentration, int Iterations, double RelativeChange, double FluxImbalance,
+    bool Converged, double Flux);
+
 /// <summary>
 /// The discrete problem for one direction: the fine operator on the unknown layers (transport axis mapped to
 /// the internal z), the inlet and outlet conductances, and the right-hand side.
 /// </summary>
 internal sealed class TransportProblem
 {
-    private readonly FineGrid _level;
-    private readonly byte[] _inlet, _outlet;   // conductance of each cell of the first / last unknown layer to c = 1 / c = 0
-    private readonly int _firstLayer;          // structure layer of the first unknown layer
+    private readonly IFineLevel _level;
+    private readonly float[] _inlet, _outlet;  // conductance of each cell of the first / last unknown layer to c = 1 / c = 0
+    private readonly BoundaryConvention _convention;
     private readonly Axis _axis;
 
-    private TransportProblem(FineGrid level, byte[] inlet, byte[] outlet, int firstLayer, Axis axis, long unknowns)
+    private TransportProblem(IFineLevel level, float[] inlet, float[] outlet, BoundaryConvention convention, Axis axis,
+        long unknowns, long percolatingPores)
     {
-        _level = level; _inlet = inlet; _outlet = outlet; _firstLayer = firstLayer; _axis = axis; Unknowns = unknowns;
+        _level = level; _inlet = inlet; _outlet = outlet; _convention = convention; _axis = axis;
+        Unknowns = unknowns; PercolatingPores = percolatingPores;
     }
 
     public long Unknowns { get; }
+
+    /// <summary>Pore voxels in the cells that carry flux (the fixed layers included).</summary>
+    public long PercolatingPores { get; }
 
     /// <summary>Internal (X, Y) sides for a transport axis: the remaining axes in cyclic order.</summary>
     public static (Axis X, Axis Y) LateralAxes(Axis axis) => axis switch
@@ -39,51 +54,67 @@ internal sealed class TransportProblem
 
     private static T[] Permute<T>(T[] data, GridShape shape, Axis axis, bool toInternal)
     {
-        var (ax, ay) = LateralAxes(axis);
-        int nx = shape[ax], ny = shape[ay], nz = shape[axis];
         var result = new T[data.LongLength];
-        Parallel.For(0, nz, k =>
+        if (toInternal) Extract(data, shape, axis, 0, shape[axis], result);
+        else
         {
-            for (int j = 0; j < ny; j++)
-                for (int i = 0; i < nx; i++)
-                {
-                    // (i, j, k) along (ax, ay, axis) ↔ structure coordinates.
-                    long structureIndex = axis == Axis.X ? shape.Index(k, i, j) : shape.Index(j, k, i);
-                    long internalIndex = ((long)k * ny + j) * nx + i;
-                    if (toInternal) result[internalIndex] = data[structureIndex];
-                    else result[structureIndex] = data[internalIndex];
-                }
-        });
+            var (ax, ay) = LateralAxes(axis);
+            int nx = shape[ax], ny = shape[ay], nz = shape[axis];
+            Parallel.For(0, nz, k =>
+            {
+                for (int j = 0; j < ny; j++)
+                    for (int i = 0; i < nx; i++)
+                        result[StructureIndex(shape, axis, i, j, k)] = data[((long)k * ny + j) * nx + i];
+            });
+        }
         return result;
     }
 
-    public static TransportProblem Build(byte[] percolating, GridShape shape, Axis axis, DiffusivityOptions options)
+    /// <summary>Structure index of internal cell (i, j, k) along (lateral X, lateral Y, transport axis).</summary>
+    private static long StructureIndex(GridShape shape, Axis axis, int i, int j, int k) => axis switch
+    {
+        Axis.X => shape.Index(k, i, j),
+        Axis.Y => shape.Index(j, k, i),
+        _ => shape.Index(i, j, k),
+    };
+
+    /// <summary>Layers [first, first + layers) of a structure-layout array, in the internal layout.</summary>
+    private static void Extract<T>(T[] data, GridShape shape, Axis axis, int first, int layers, T[] result)
+    {
+        var (ax, ay) = LateralAxes(axis);
+        int nx = shape[ax], ny = shape[ay];
+        Parallel.For(0, layers, k =>
+        {
+            for (int j = 0; j < ny; j++)
+                for (int i = 0; i < nx; i++)
+                    result[((long)k * ny + j) * nx + i] = data[StructureIndex(shape, axis, i, j, k + first)];
+        });
+    }
+
+    /// <summary>The voxel (staircase) problem on the pores that join inlet and outlet.</summary>
+    public static TransportProblem BuildVoxel(byte[] percolating, GridShape shape, Axis axis, DiffusivityOptions options)
     {
         var mask = ToInternal(percolating, shape, axis);
         var (ax, ay) = LateralAxes(axis);
         int nx = shape[ax], ny = shape[ay], length = shape[axis];
-        bool paper = options.Convention == BoundaryConvention.Paper;
+        var convention = options.Convention;
+        bool paper = convention == BoundaryConvention.Paper;
         bool wrap = options.Sides == LateralBoundary.Periodic;
-        int first = paper ? 1 : 0, nz = paper ? length - 2 : length;
+        int first = convention.FirstUnknownLayer(), nz = convention.UnknownLayers(length);
         int plane = nx * ny;
         long count = (long)plane * nz;
-        var inlet = new byte[plane];
-        var outlet = new byte[plane];
-        byte boundaryConductance = paper ? (byte)1 : (byte)2;   // full voxel to the fixed layer, or half a voxel to the face
+        var inlet = new float[plane];
+        var outlet = new float[plane];
+        float factor = convention.BoundaryFactor();
 
         for (int p = 0; p < plane; p++)
         {
             long firstCell = (long)first * plane + p, lastCell = (long)(first + nz - 1) * plane + p;
-            if (paper)
-            {
-                inlet[p] = (byte)(mask[p] & mask[firstCell]);
-                outlet[p] = (byte)(mask[lastCell] & mask[(long)(length - 1) * plane + p]);
-            }
-            else
-            {
-                inlet[p] = (byte)(mask[firstCell] * boundaryConductance);
-                outlet[p] = (byte)(mask[lastCell] * boundaryConductance);
-            }
+            // The paper's inlet face joins the fixed layer 0 to layer 1; TauFactor's joins a cell to the face outside it.
+            byte inletOpen = paper ? (byte)(mask[p] & mask[firstCell]) : mask[firstCell];
+            byte outletOpen = paper ? (byte)(mask[lastCell] & mask[(long)(length - 1) * plane + p]) : mask[lastCell];
+            inlet[p] = factor * inletOpen;
+            outlet[p] = factor * outletOpen;
         }
 
         // Diagonal: the number of conducting faces (both voxels pore; wrap-around faces only with periodic
@@ -108,8 +139,8 @@ internal sealed class TransportProblem
                         if (j > 0) faces += mask[s - nx]; else if (wrap && ny > 1) faces += mask[s + (long)(ny - 1) * nx];
                         if (k + 1 < nz) faces += mask[s + plane];
                         if (k > 0) faces += mask[s - plane];
-                        if (k == 0) faces += inlet[(long)j * nx + i];
-                        if (k == nz - 1) faces += outlet[(long)j * nx + i];
+                        if (k == 0) faces += (int)inlet[(long)j * nx + i];
+                        if (k == nz - 1) faces += (int)outlet[(long)j * nx + i];
                     }
                     diag[d] = (byte)faces;
                     inverse[d] = faces > 0 ? 1f / faces : 0f;
@@ -118,7 +149,164 @@ internal sealed class TransportProblem
             return local;
         }, local => { lock (gate) unknowns += local; });
         var level = new FineGrid(nx, ny, nz, wrap, diag, inverse);
-        return new TransportProblem(level, inlet, outlet, first, axis, unknowns);
+        return new TransportProblem(level, inlet, outlet, convention, axis, unknowns, VoxelStructure.SumBytes(mask));
+    }
+
+    /// <summary>
+    /// The sub-voxel problem: face conductances are the apertures, the inlet and outlet conductances the
+    /// apertures of the faces to the fixed layers (or, TauFactor, of the outer faces, over half a voxel).
+    /// Cells that no conducting path joins to both inlet and outlet are removed, on the same conductances.
+    /// </summary>
+    public static TransportProblem BuildSubvoxel(FaceApertures apertures, byte[] pore, Axis axis, DiffusivityOptions options)
+    {
+        var shape = apertures.Shape;
+        var (ax, ay) = LateralAxes(axis);
+        int nx = shape[ax], ny = shape[ay], length = shape[axis];
+        var convention = options.Convention;
+        bool paper = convention == BoundaryConvention.Paper;
+        bool wrap = options.Sides == LateralBoundary.Periodic;
+        int first = convention.FirstUnknownLayer(), nz = convention.UnknownLayers(length);
+        int plane = nx * ny;
+        long count = (long)plane * nz;
+
+        var gx = new float[count];
+        var gy = new float[count];
+        var gz = new float[count];
+        Extract(apertures.Normal(ax), shape, axis, first, nz, gx);
+        Extract(apertures.Normal(ay), shape, axis, first, nz, gy);
+        Extract(apertures.Normal(axis), shape, axis, first, nz, gz);
+        var inlet = new float[plane];
+        var outlet = new float[plane];
+        var normal = apertures.Normal(axis);
+        var low = apertures.LowPlane(axis);
+        float factor = convention.BoundaryFactor();
+        for (int j = 0; j < ny; j++)
+            for (int i = 0; i < nx; i++)
+            {
+                int p = j * nx + i;
+                // Paper: the faces layer 0 → 1 and L − 2 → L − 1. TauFactor: the outer faces at −½ and L − ½.
+                inlet[p] = factor * (paper ? normal[StructureIndex(shape, axis, i, j, 0)] : low[LowIndex(shape, axis, i, j)]);
+                outlet[p] = factor * normal[StructureIndex(shape, axis, i, j, paper ? length - 2 : length - 1)];
+            }
+        // Faces that do not exist in this problem: beyond the last unknown layer (the outlet is separate),
+        // wrap-around faces of closed sides, and a cell's face to itself on a side one cell wide.
+        gz.AsSpan((int)((long)(nz - 1) * plane), plane).Clear();
+        Parallel.For(0, nz, k =>
+        {
+            for (int j = 0; j < ny; j++)
+            {
+                long row = ((long)k * ny + j) * nx;
+                if (!wrap || nx == 1) gx[row + nx - 1] = 0;
+                if ((!wrap || ny == 1) && j == ny - 1) gy.AsSpan((int)row, nx).Clear();
+            }
+        });
+
+        var keep = Percolation(gx, gy, gz, inlet, outlet, nx, ny, nz);
+        long unknowns = 0, percolatingPores = 0;
+        var diag = new float[count];
+        Parallel.For(0, nz, k =>
+        {
+            for (int j = 0; j < ny; j++)
+            {
+                long row = ((long)k * ny + j) * nx;
+                long up = j + 1 < ny ? row + nx : row - (long)(ny - 1) * nx;
+                for (int i = 0; i < nx; i++)
+                {
+                    long c = row + i;
+                    long right = i + 1 < nx ? c + 1 : row;
+                    if (keep[c] == 0 || keep[right] == 0) gx[c] = 0;
+                    if (keep[c] == 0 || keep[up + i] == 0) gy[c] = 0;
+                    if (k + 1 < nz && (keep[c] == 0 || keep[c + plane] == 0)) gz[c] = 0;
+                }
+            }
+        });
+        for (int p = 0; p < plane; p++)
+        {
+            if (keep[p] == 0) inlet[p] = 0;
+            if (keep[(long)(nz - 1) * plane + p] == 0) outlet[p] = 0;
+        }
+        object gate = new();
+        Parallel.For(0, nz, () => (Unknowns: 0L, Pores: 0L), (k, _, local) =>
+        {
+            for (int j = 0; j < ny; j++)
+            {
+                long row = ((long)k * ny + j) * nx;
+                long down = j > 0 ? row - nx : row + (long)(ny - 1) * nx;
+                for (int i = 0; i < nx; i++)
+                {
+                    long c = row + i, left = i > 0 ? c - 1 : row + nx - 1;
+                    float d = gx[c] + gx[left] + gy[c] + gy[down + i] + gz[c];
+                    if (k > 0) d += gz[c - plane];
+                    if (k == 0) d += inlet[j * nx + i];
+                    if (k == nz - 1) d += outlet[j * nx + i];
+                    diag[c] = d;
+                    if (d > 0)
+                    {
+                        local.Unknowns++;
+                        if (pore[StructureIndex(shape, axis, i, j, k + first)] != 0) local.Pores++;
+                    }
+                }
+            }
+            return local;
+        }, local => { lock (gate) { unknowns += local.Unknowns; percolatingPores += local.Pores; } });
+        if (paper)
+            for (int j = 0; j < ny; j++)
+                for (int i = 0; i < nx; i++)
+                {
+                    // The fixed layers' pores that feed the flux count as percolating, as in the voxel problem.
+                    if (inlet[j * nx + i] > 0 && pore[StructureIndex(shape, axis, i, j, 0)] != 0) percolatingPores++;
+                    if (outlet[j * nx + i] > 0 && pore[StructureIndex(shape, axis, i, j, length - 1)] != 0) percolatingPores++;
+                }
+        var level = new WeightedGrid(new ConductanceGrid<float>(nx, ny, nz, gx, gy, gz, diag), inlet, outlet);
+        return new TransportProblem(level, inlet, outlet, convention, axis, unknowns, percolatingPores);
+    }
+
+    /// <summary>Index of internal lateral cell (i, j) in the structure's plane of faces at −½ normal to the axis.</summary>
+    private static long LowIndex(GridShape shape, Axis axis, int i, int j) => axis switch
+    {
+        Axis.X => i + (long)shape.Ny * j,          // (y, z) → y + Ny·z
+        Axis.Y => j + (long)shape.Nx * i,          // (z, x) → x + Nx·z
+        _ => i + (long)shape.Nx * j,               // (x, y) → x + Nx·y
+    };
+
+    /// <summary>
+    /// 1 for the cells reachable from the inlet and from the outlet through faces of non-zero conductance
+    /// (a component that touches both), 0 otherwise: two flood fills.
+    /// </summary>
+    private static byte[] Percolation(float[] gx, float[] gy, float[] gz, float[] inlet, float[] outlet, int nx, int ny, int nz)
+    {
+        long count = (long)nx * ny * nz;
+        int plane = nx * ny;
+        var reached = new byte[count];
+        var stack = new Stack<long>();
+        void Fill(byte bit, float[] seeds, long seedStart)
+        {
+            for (int p = 0; p < plane; p++)
+                if (seeds[p] > 0 && (reached[seedStart + p] & bit) == 0) { reached[seedStart + p] |= bit; stack.Push(seedStart + p); }
+            while (stack.Count > 0)
+            {
+                long c = stack.Pop();
+                int i = (int)(c % nx), j = (int)(c / nx % ny), k = (int)(c / plane);
+                long row = c - i;
+                long right = i + 1 < nx ? c + 1 : row, left = i > 0 ? c - 1 : row + nx - 1;
+                long up = j + 1 < ny ? c + nx : c - (long)(ny - 1) * nx, down = j > 0 ? c - nx : c + (long)(ny - 1) * nx;
+                void Visit(long n) { if ((reached[n] & bit) == 0) { reached[n] |= bit; stack.Push(n); } }
+                if (gx[c] > 0) Visit(right);
+                if (gx[left] > 0) Visit(left);
+                if (gy[c] > 0) Visit(up);
+                if (gy[down] > 0) Visit(down);
+                if (k + 1 < nz && gz[c] > 0) Visit(c + plane);
+                if (k > 0 && gz[c - plane] > 0) Visit(c - plane);
+            }
+        }
+        Fill(1, inlet, 0);
+        Fill(2, outlet, (long)(nz - 1) * plane);
+        Parallel.For(0, nz, k =>
+        {
+            long start = (long)k * plane;
+            for (long c = start; c < start + plane; c++) reached[c] = reached[c] == 3 ? (byte)1 : (byte)0;
+        });
+        return reached;
     }
 
     /// <summary>Inlet and outlet fluxes for concentrations x.</summary>
@@ -135,25 +323,24 @@ internal sealed class TransportProblem
         return (qIn, qOut);
     }
 
-    public (double[] X, int Iterations, double Change, double Imbalance, bool Converged, double Flux) SolvePcg(
-        DiffusivityOptions options, CancellationToken cancellation, Action<int, double, double> report)
+    public PcgResult SolvePcg(DiffusivityOptions options, CancellationToken cancellation, Action<int, double, double> report)
     {
         var level = _level;
         long n = level.Count;
         int plane = level.Plane, nz = level.Nz;
         // b is the inlet conductance (times c = 1) on the first layer, 0 elsewhere.
-        var inletRhs = new float[plane];
-        for (int cell = 0; cell < plane; cell++) inletRhs[cell] = _inlet[cell];
+        var inletRhs = (float[])_inlet.Clone();
         // Start from the linear profile of an empty box.
         var x = BufferPool<double>.Rent(n);
-        bool paper = options.Convention == BoundaryConvention.Paper;
         level.ForEachPlane(k =>
         {
-            double c = paper ? 1 - (k + 1.0) / (nz + 1) : 1 - (k + 0.5) / nz;
+            double c = _convention.LinearProfile(k, nz);
             long start = (long)k * plane;
-            for (long i = start; i < start + plane; i++) x[i] = level.Diag[i] != 0 ? c : 0;
+            for (long i = start; i < start + plane; i++) x[i] = level.IsUnknown(i) ? c : 0;
         });
+        var tw = System.Diagnostics.Stopwatch.StartNew();
         var preconditioner = new AggregationMultigrid(level, options.CoarseCorrectionScale, options.FineSmoothingSweeps, options.SmoothingSweeps);
+        if (Environment.GetEnvironmentVariable("SPINODOID_TRACE") is not null) Console.Error.WriteLine($"setup {tw.Elapsed.TotalSeconds:F3}");
         if (n >= 1L << 24) DiffusivitySolver.ReleaseGarbage(); // the multigrid set-up's temporaries
         var r = BufferPool<float>.Rent(n);
         var z = BufferPool<float>.Rent(n);
@@ -182,8 +369,10 @@ internal sealed class TransportProblem
                 }
                 iteration++;
                 double pq = level.ApplyDot(p, q);
-                if (!(pq > 0)) break;
                 double alpha = rz / pq;
+                // Past the precision of single-precision vectors the search direction degenerates; the solution
+                // in hand is then as good as this iteration can make it.
+                if (!(pq > 0) || !double.IsFinite(alpha)) break;
                 Vectors.UpdateSolutionAndResidual(alpha, p, q, x, r, level);
                 var (qIn, qOut) = Fluxes(x);
                 flux = 0.5 * (qIn + qOut);
@@ -212,7 +401,8 @@ internal sealed class TransportProblem
                 rz = rzNext;
                 Vectors.Xpay(z, beta, p, level);
             }
-            return (x, iteration, change, imbalance, converged, flux);
+            if (Environment.GetEnvironmentVariable("SPINODOID_TRACE") is not null) Console.Error.WriteLine($"pcg {tw.Elapsed.TotalSeconds:F3} {iteration}");
+            return new PcgResult(x, iteration, change, imbalance, converged, flux);
         }
         finally
         {
@@ -221,24 +411,20 @@ internal sealed class TransportProblem
     }
 
     /// <summary>Gives the operator's large arrays back for the next direction.</summary>
-    public void Release()
-    {
-        BufferPool<byte>.Return(_level.Diag);
-        BufferPool<float>.Return(_level.InvDiag);
-    }
+    public void Release() => _level.Release();
 
     /// <summary>The concentration in structure layout: fixed layers included, NaN where no unknown.</summary>
     public float[] ConcentrationField(double[]? x, GridShape shape)
     {
         int plane = _level.Plane, length = shape[_axis];
+        int first = _convention.FirstUnknownLayer();
         var full = new float[shape.Count];
         Array.Fill(full, float.NaN);
         if (x is not null)
         {
-            for (long i = 0; i < x.LongLength; i++) full[(long)_firstLayer * plane + i] = (float)x[i];
-            for (long i = (long)_firstLayer * plane; i < (long)(_firstLayer + _level.Nz) * plane; i++)
-                if (_level.Diag[i - (long)_firstLayer * plane] == 0) full[i] = float.NaN;
-            if (_firstLayer == 1)
+            long offset = (long)first * plane;
+            for (long i = 0; i < _level.Count; i++) full[offset + i] = _level.IsUnknown(i) ? (float)x[i] : float.NaN;
+            if (first == 1)
                 for (int p = 0; p < plane; p++)
                 {
                     if (_inlet[p] != 0) full[p] = 1f;
@@ -252,7 +438,7 @@ internal sealed class TransportProblem
 /// <summary>Vector kernels with double-precision reductions in a fixed order (reproducible).</summary>
 internal static class Vectors
 {
-    public static double Dot(float[] a, float[] b, FineGrid level) 
+    public static double Dot(float[] a, float[] b, IFineLevel level) 
     {
         var partial = new double[level.Nz];
         int plane = level.Plane;
@@ -279,7 +465,7 @@ internal static class Vectors
     }
 
     /// <summary>x += α p (double accumulator) and r −= α q, in one pass.</summary>
-    public static void UpdateSolutionAndResidual(double alpha, float[] p, float[] q, double[] x, float[] r, FineGrid level)
+    public static void UpdateSolutionAndResidual(double alpha, float[] p, float[] q, double[] x, float[] r, IFineLevel level)
     {
         int plane = level.Plane;
         float a = (float)alpha;
@@ -299,7 +485,7 @@ internal static class Vectors
     }
 
     /// <summary>p = z + beta · p.</summary>
-    public static void Xpay(float[] z, float beta, float[] p, FineGrid level) 
+    public static void Xpay(float[] z, float beta, float[] p, IFineLevel level) 
     {
         int plane = level.Plane;
         level.ForEachPlane(k =>

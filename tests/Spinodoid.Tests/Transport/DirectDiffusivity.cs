@@ -78,7 +78,7 @@ internal static class DirectDiffusivity
         return flux * (paper ? length - 1 : length) / area;
     }
 
-    private static double[] GaussianElimination(double[,] m, int n)
+    internal static double[] GaussianElimination(double[,] m, int n)
     {
         for (int col = 0; col < n; col++)
         {

@@ -4,18 +4,28 @@ using System.Runtime.InteropServices;
 namespace Spinodoid.Transport;
 
 /// <summary>
-/// A coarse multigrid level: the operator in conductance form (<see cref="ConductanceGrid{T}"/>), with row-wise
-/// vectorised kernels like <see cref="FineGrid"/>'s, but weighting each neighbour by its face conductance.
+/// A multigrid level in conductance form (<see cref="ConductanceGrid{T}"/>), with row-wise vectorised kernels
+/// like <see cref="FineGrid"/>'s, but weighting each neighbour by its face conductance: every coarse level,
+/// and the finest level of the sub-voxel discretisation (face conductances from the continuous structure).
 /// </summary>
-internal sealed class CoarseGrid : IGridLevel
+/// <remarks>
+/// As a finest level it relies on what the transport problem guarantees: a face touching a cell that is not an
+/// unknown has conductance 0, so such cells see a zero neighbour sum and stay 0 in every vector.
+/// </remarks>
+internal sealed class WeightedGrid : IFineLevel
 {
     private readonly ConductanceGrid<float> _g;
     private readonly float[] _inverseDiag;
     private readonly float[] _zeroRow;
 
-    public CoarseGrid(ConductanceGrid<float> grid)
+    private readonly float[]? _inlet, _outlet;
+
+    /// <summary>A level; as the finest one, with the conductances of its first and last layer to the fixed concentrations.</summary>
+    public WeightedGrid(ConductanceGrid<float> grid, float[]? inlet = null, float[]? outlet = null)
     {
         _g = grid;
+        _inlet = inlet;
+        _outlet = outlet;
         _inverseDiag = new float[grid.Count];
         for (long i = 0; i < grid.Count; i++) _inverseDiag[i] = grid.Diag[i] > 0 ? 1f / grid.Diag[i] : 0f;
         _zeroRow = new float[grid.Nx];
@@ -24,7 +34,86 @@ internal sealed class CoarseGrid : IGridLevel
     public int Nx => _g.Nx;
     public int Ny => _g.Ny;
     public int Nz => _g.Nz;
+    public int Plane => _g.Plane;
     public long Count => _g.Count;
+
+    public bool IsUnknown(long cell) => _g.Diag[cell] > 0;
+
+    public void ForEachPlane(Action<int> body)
+    {
+        if (Count < 1 << 15) for (int z = 0; z < Nz; z++) body(z);
+        else Parallel.For(0, Nz, body);
+    }
+
+    public void Release() => _residual = null;
+
+    public double ApplyDot(float[] p, float[] q)
+    {
+        var partial = new double[Nz];
+        ForRows(p, (row, sum) =>
+        {
+            var d = Diag.AsSpan(row, Nx);
+            var ps = p.AsSpan(row, Nx);
+            var qs = q.AsSpan(row, Nx);
+            int i = 0, w = Vector<float>.Count;
+            var acc = Vector<double>.Zero;
+            for (; i <= d.Length - w; i += w)
+            {
+                var pv = new Vector<float>(ps.Slice(i));
+                var v = new Vector<float>(d.Slice(i)) * pv - new Vector<float>(sum.Slice(i));
+                v.CopyTo(qs.Slice(i));
+                Vector.Widen(pv * v, out var lo, out var hi);
+                acc += lo + hi;
+            }
+            double total = Vector.Sum(acc);
+            for (; i < d.Length; i++)
+            {
+                float v = d[i] * ps[i] - sum[i];
+                qs[i] = v;
+                total += (double)ps[i] * v;
+            }
+            // Rows of one plane run in order on one thread, so the sum is reproducible.
+            partial[row / Plane] += total;
+        });
+        double result = 0;
+        foreach (var v in partial) result += v;
+        return result;
+    }
+
+    public void Residual(float[] inletRhs, double[] x, float[] r) => ForEachPlane(iz =>
+    {
+        int nx = Nx, ny = Ny, plane = Plane;
+        var g = _g;
+        for (int iy = 0; iy < ny; iy++)
+        {
+            long row = ((long)iz * ny + iy) * nx;
+            long up = iy + 1 < ny ? row + nx : row - (long)(ny - 1) * nx;
+            long down = iy > 0 ? row - nx : row + (long)(ny - 1) * nx;
+            for (int ix = 0; ix < nx; ix++)
+            {
+                long i = row + ix;
+                if (!(g.Diag[i] > 0)) { r[i] = 0; continue; }
+                long left = ix > 0 ? i - 1 : row + nx - 1, right = ix + 1 < nx ? i + 1 : row;
+                // The diagonal is summed here in double from the same conductances (plus the boundary part
+                // that Diag holds beyond them), so that the operator conserves flux to double precision: the
+                // float Diag alone differs from the sum of its faces by rounding, a spurious source of ~10⁻⁷.
+                double s = iz == 0 ? inletRhs[i] : 0;
+                double faces = (double)g.Gx[i] + g.Gx[left];
+                s += (double)g.Gx[i] * x[right] + (double)g.Gx[left] * x[left];
+                if (ny > 1)
+                {
+                    s += (double)g.Gy[i] * x[up + ix] + (double)g.Gy[down + ix] * x[down + ix];
+                    faces += (double)g.Gy[i] + g.Gy[down + ix];
+                }
+                if (iz + 1 < Nz) { s += (double)g.Gz[i] * x[i + plane]; faces += g.Gz[i]; }
+                if (iz > 0) { s += (double)g.Gz[i - plane] * x[i - plane]; faces += g.Gz[i - plane]; }
+                double diagonal = faces;
+                if (_inlet is not null && iz == 0) diagonal += _inlet[i];
+                if (_outlet is not null && iz == Nz - 1) diagonal += _outlet[i - (long)(Nz - 1) * plane];
+                r[i] = (float)(s - diagonal * x[i]);
+            }
+        }
+    });
     public float[] Diag => _g.Diag;
     public ConductanceGrid<float> Conductances => _g;
 
@@ -87,7 +176,7 @@ internal sealed class CoarseGrid : IGridLevel
         else Parallel.For(0, Nz, plane);
     }
 
-    public void RestrictResidual(float[] b, float[] x, CoarseGrid coarse, float[] coarseValues)
+    public void RestrictResidual(float[] b, float[] x, WeightedGrid coarse, float[] coarseValues)
     {
         // Coarse levels are small; one pass to a scratch residual, then the shared restriction.
         var residual = _residual ??= new float[Count];
@@ -114,17 +203,17 @@ internal sealed class CoarseGrid : IGridLevel
         for (int i = first; i < nx; i += 2) xs[i] = (bs[i] + sum[i]) * inv[i];
     });
 
-    public void Prolongate(CoarseGrid coarse, float[] coarseValues, float[] x, float scale) =>
+    public void Prolongate(WeightedGrid coarse, float[] coarseValues, float[] x, float scale) =>
         Aggregation.Prolongate(Nx, Ny, Nz, Diag, coarse, coarseValues, x, scale);
 
-    public CoarseGrid Coarsen() => new(_g.Coarsen());
+    public WeightedGrid Coarsen() => new(_g.Coarsen());
 }
 
 /// <summary>Transfers between a level and its 2×2×2-aggregated coarse level (piecewise-constant).</summary>
 internal static class Aggregation
 {
     /// <summary>coarse[I] = Σ_{i ∈ I} fine[i].</summary>
-    public static void Restrict(int nx, int ny, int nz, float[] fine, CoarseGrid coarse, float[] coarseValues)
+    public static void Restrict(int nx, int ny, int nz, float[] fine, WeightedGrid coarse, float[] coarseValues)
     {
         Array.Clear(coarseValues);
         int cx = coarse.Nx, cy = coarse.Ny;
@@ -145,7 +234,7 @@ internal static class Aggregation
     }
 
     /// <summary>x[i] += scale · coarse[I(i)] on the unknown cells (where <paramref name="unknown"/> &gt; 0).</summary>
-    public static void Prolongate(int nx, int ny, int nz, float[] unknown, CoarseGrid coarse, float[] coarseValues, float[] x, float scale)
+    public static void Prolongate(int nx, int ny, int nz, float[] unknown, WeightedGrid coarse, float[] coarseValues, float[] x, float scale)
     {
         int cx = coarse.Nx, cy = coarse.Ny;
         Action<int> plane = fz =>
