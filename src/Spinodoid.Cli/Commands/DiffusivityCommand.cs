@@ -56,6 +56,10 @@ internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
         [DefaultValue(200)]
         public int MaxIterations { get; init; }
 
+        [CommandOption("--discretization <D>")]
+        [Description("subvoxel: face conductances from the continuous structure (the generator's field, a float image, or a file this program generated); voxel: the staircase (all a binary image has). Default: subvoxel where the structure has it.")]
+        public string? Discretization { get; init; }
+
         [CommandOption("--json <PATH>")]
         [Description("Also write the results, inputs and settings as JSON.")]
         public string? Json { get; init; }
@@ -81,16 +85,18 @@ internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
             "z" => [Axis.Z],
             _ => throw new ArgumentException($"--axis '{settings.Axis}' must be x, y, z or all"),
         };
-        var convention = settings.Convention.ToLowerInvariant() switch
+        BoundaryConvention convention;
+        try { convention = BoundaryConventions.Parse(settings.Convention); }
+        catch (ArgumentException) { throw new ArgumentException($"--bc '{settings.Convention}' must be paper or taufactor"); }
+        var sides = settings.Sides is null ? convention.DefaultSides() : InspectCommand.ParseSides(settings.Sides);
+        Discretization? asked = settings.Discretization?.Trim().ToLowerInvariant() switch
         {
-            "paper" => BoundaryConvention.Paper,
-            "taufactor" => BoundaryConvention.TauFactor,
-            _ => throw new ArgumentException($"--bc '{settings.Convention}' must be paper or taufactor"),
+            null => null,
+            "subvoxel" or "sub-voxel" => Transport.Discretization.Subvoxel,
+            "voxel" => Transport.Discretization.Voxel,
+            _ => throw new ArgumentException($"--discretization '{settings.Discretization}' must be subvoxel or voxel"),
         };
-        var sides = settings.Sides is null
-            ? convention == BoundaryConvention.TauFactor ? LateralBoundary.Mirror : LateralBoundary.Periodic
-            : InspectCommand.ParseSides(settings.Sides);
-        var options = new DiffusivityOptions(convention, sides, settings.Tolerance, settings.MaxIterations).Validated();
+        var options = new DiffusivityOptions(convention, sides, settings.Tolerance, settings.MaxIterations, Discretization: asked).Validated();
 
         VoxelStructure structure;
         string source;
@@ -98,21 +104,36 @@ internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
         {
             var theta = SpinodoidParameters.Parse(settings.Theta);
             SpinodoidGenerator.ValidateSize(settings.Size);
-            structure = SpinodoidGenerator.Generate(theta, settings.Seed, settings.Size);
+            structure = asked == Transport.Discretization.Voxel
+                ? SpinodoidGenerator.Generate(theta, settings.Seed, settings.Size)
+                : SpinodoidGenerator.GenerateContinuous(theta, settings.Seed, settings.Size);
             source = $"generated: θ = {theta}, seed {settings.Seed}, N = {settings.Size}";
         }
         else
         {
             structure = StructureIO.Read(settings.File!, settings.ReadOptions());
             source = settings.File!;
+            if (asked != Transport.Discretization.Voxel && structure.LevelSet is null && structure.Provenance is not null)
+            {
+                // A binary file this program generated: its θ and seed give back the continuous structure.
+                var recovered = SpinodoidGenerator.RecoverContinuous(structure);
+                if (recovered is not null)
+                {
+                    structure = recovered;
+                    AnsiConsole.MarkupLine("the file's θ and seed regenerate exactly its voxels: using the continuous structure behind them");
+                }
+                else if (asked == Transport.Discretization.Subvoxel)
+                    throw new ArgumentException($"'{source}' no longer matches the θ and seed it records, so its continuous structure is unknown; use --discretization voxel");
+            }
         }
         if (settings.Field is not null) StructureFormats.FromPath(settings.Field); // fail early on a bad extension
+        var discretization = DiffusivitySolver.DiscretizationFor(structure, options);
 
-        long bytes = DiffusivitySolver.EstimatePeakBytes(structure.Shape.Count);
+        long bytes = DiffusivitySolver.EstimatePeakBytes(structure.Shape.Count, discretization);
         string memory = bytes >= 1e9 ? $"{bytes / 1e9:0.0} GB" : $"{bytes / 1e6:0} MB";
         AnsiConsole.MarkupLine($"{Markup.Escape(source)}: {structure.Shape}, porosity {structure.Porosity:0.0000}; " +
-                               $"{convention.ToString().ToLowerInvariant()} convention, {sides.ToString().ToLowerInvariant()} sides; " +
-                               $"needs about {memory} of memory");
+                               $"{convention.ToString().ToLowerInvariant()} convention, {sides.ToString().ToLowerInvariant()} sides, " +
+                               $"{discretization.ToString().ToLowerInvariant()} discretisation; needs about {memory} of memory");
 
         var results = new List<DiffusivityResult>();
         AnsiConsole.Progress().AutoClear(true)
@@ -164,6 +185,7 @@ internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
                 ["porosity"] = structure.Porosity,
                 ["convention"] = convention.ToString(),
                 ["sides"] = sides.ToString(),
+                ["discretization"] = discretization.ToString().ToLowerInvariant(),
                 ["tolerance"] = options.Tolerance,
                 ["results"] = new JsonArray(results.Select(r => (JsonNode)new JsonObject
                 {

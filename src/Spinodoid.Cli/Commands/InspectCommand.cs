@@ -19,12 +19,16 @@ internal class StructureReadSettings : CommandSettings
     [Description("Grid size of a .raw file without a .json sidecar.")]
     public string? Shape { get; init; }
 
-    [CommandOption("--raw-bytes <1|2>")]
-    [Description("Bytes per voxel of a .raw file without a sidecar: 1 (uint8) or 2 (uint16 little-endian).")]
+    [CommandOption("--raw-bytes <1|2|4|8>")]
+    [Description("Bytes per voxel of a .raw file without a sidecar: 1 (uint8), 2 (uint16), 4 (float32) or 8 (float64), little-endian.")]
     [DefaultValue(1)]
     public int RawBytes { get; init; }
 
-    public StructureReadOptions ReadOptions() => new(PoreValue, ParseShape(Shape), RawBytes);
+    [CommandOption("--threshold <T>")]
+    [Description("Floating-point images (float .npy/.raw/.vti, 32-bit TIFF) are level sets: pore where value < T (default 0; a float image of whole numbers without --threshold is read as labels).")]
+    public double? Threshold { get; init; }
+
+    public StructureReadOptions ReadOptions() => new(PoreValue, ParseShape(Shape), RawBytes, Threshold);
 
     private static GridShape? ParseShape(string? text)
     {

@@ -3,15 +3,57 @@ using Spinodoid.Microstructure;
 namespace Spinodoid.IO;
 
 /// <summary>
-/// A labelled voxel image as read from a file (x fastest), before one label is chosen as the pore phase.
+/// A voxel image as read from a file (x fastest): integer labels, before one label is chosen as the pore
+/// phase, or floating-point values (a grey-value image or a level set).
 /// </summary>
-public sealed class LabelVolume(GridShape shape, ushort[] labels)
+public sealed class LabelVolume
 {
+    private ushort[]? _labels;
+    private readonly string _source;
+
+    /// <summary>An image of integer labels.</summary>
+    public LabelVolume(GridShape shape, ushort[] labels)
+    {
+        Shape = shape;
+        _labels = labels;
+        _source = "the image";
+    }
+
+    /// <summary>A floating-point image; <paramref name="source"/> names it in messages.</summary>
+    public LabelVolume(GridShape shape, float[] values, string source)
+    {
+        Shape = shape;
+        Values = values;
+        _source = source;
+    }
+
     /// <summary>Grid size.</summary>
-    public GridShape Shape { get; } = shape;
+    public GridShape Shape { get; }
+
+    /// <summary>The values of a floating-point image (null for integer images).</summary>
+    public float[]? Values { get; }
+
+    /// <summary>True when every value of a floating-point image is a whole number in 0–65535 (a label image saved as float).</summary>
+    public bool HoldsLabels => Values is null || Values.All(v => v is >= 0 and <= 65535 && v == MathF.Floor(v));
 
     /// <summary>Labels, x fastest.</summary>
-    public ushort[] Labels { get; } = labels;
+    /// <exception cref="InvalidDataException">A floating-point image holds a value that is no label.</exception>
+    public ushort[] Labels => _labels ??= ToLabels();
+
+    private ushort[] ToLabels()
+    {
+        var values = Values!;
+        var labels = new ushort[values.LongLength];
+        for (long i = 0; i < values.LongLength; i++)
+        {
+            float v = values[i];
+            if (!(v is >= 0 and <= 65535 && v == MathF.Floor(v)))
+                throw new InvalidDataException($"{_source} holds the value {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}, " +
+                                               "so it is read as a level set (pore where value < --threshold), not as labels");
+            labels[i] = (ushort)v;
+        }
+        return labels;
+    }
 
     /// <summary>The distinct labels present (ascending).</summary>
     public IReadOnlyList<int> DistinctLabels()

@@ -8,7 +8,7 @@ namespace Spinodoid.IO;
 /// <summary>
 /// numpy's .npy format (version 1.0/2.0/3.0). Writes uint8 arrays of shape (Nx, Ny, Nz) in Fortran order,
 /// so <c>numpy.load(f)[x, y, z]</c> is voxel (x, y, z). Reads 3-D arrays of integer, boolean or
-/// integral floating-point type in either order, under the same axis convention.
+/// floating-point type (labels, or a level set) in either order, under the same axis convention.
 /// </summary>
 public static partial class NpyFormat
 {
@@ -78,6 +78,10 @@ public static partial class NpyFormat
         long count = shape.Count;
         if (count > Array.MaxLength) throw new InvalidDataException($"'{path}': {count} voxels is more than one array can hold");
 
+        if (descr is "<f4" or "<f8" or "=f4" or "=f8" or "|f4" or "|f8")
+            return new LabelVolume(shape, ReadFloats(stream, shape, descr[2] == '8' ? 8 : 4, fortran), $"'{path}'");
+        if (descr[0] == '>' && descr[1] == 'f')
+            throw new InvalidDataException($"'{path}': big-endian arrays ({descr}) are not supported; save with a little-endian dtype");
         var (size, decode) = Decoder(descr, path);
         var raw = new byte[count * size];
         stream.ReadExactly(raw);
@@ -98,6 +102,27 @@ public static partial class NpyFormat
         return new LabelVolume(shape, labels);
     }
 
+    /// <summary>Floating-point values (float32 or float64, little-endian) in x-fastest order.</summary>
+    private static float[] ReadFloats(Stream stream, GridShape shape, int size, bool fortran)
+    {
+        long count = shape.Count;
+        var raw = new byte[count * size];
+        stream.ReadExactly(raw);
+        var values = new float[count];
+        float At(long i) => size == 4 ? BitConverter.ToSingle(raw, (int)(i * 4)) : (float)BitConverter.ToDouble(raw, (int)(i * 8));
+        if (fortran) for (long i = 0; i < count; i++) values[i] = At(i);
+        else
+        {
+            int nx = shape.Nx, ny = shape.Ny, nz = shape.Nz;
+            Parallel.For(0, nx, x =>
+            {
+                for (int y = 0; y < ny; y++)
+                    for (int z = 0; z < nz; z++) values[shape.Index(x, y, z)] = At(((long)x * ny + y) * nz + z);
+            });
+        }
+        return values;
+    }
+
     private static (int Size, Func<byte[], long, ushort> Decode) Decoder(string descr, string path)
     {
         char order = descr[0];
@@ -113,8 +138,6 @@ public static partial class NpyFormat
             "i4" => (4, (b, i) => Checked(BitConverter.ToInt32(b, (int)i), path)),
             "i8" => (8, (b, i) => Checked(BitConverter.ToInt64(b, (int)i), path)),
             "u8" => (8, (b, i) => Checked((long)Math.Min(BitConverter.ToUInt64(b, (int)i), long.MaxValue), path)),
-            "f4" => (4, (b, i) => Checked(BitConverter.ToSingle(b, (int)i), path)),
-            "f8" => (8, (b, i) => Checked(BitConverter.ToDouble(b, (int)i), path)),
             _ => throw new InvalidDataException($"'{path}': dtype '{descr}' is not supported; use an integer, boolean or float array of labels"),
         };
     }
@@ -123,9 +146,6 @@ public static partial class NpyFormat
         value is >= 0 and <= ushort.MaxValue ? (ushort)value
             : throw new InvalidDataException($"'{path}' holds the label {value}; labels must be in 0–65535");
 
-    private static ushort Checked(double value, string path) =>
-        value is >= 0 and <= ushort.MaxValue && value == Math.Floor(value) ? (ushort)value
-            : throw new InvalidDataException($"'{path}' holds the value {value}; labels must be whole numbers in 0–65535");
 
     [GeneratedRegex(@"'descr'\s*:\s*'([^']+)'")] private static partial Regex DescrPattern();
     [GeneratedRegex(@"'fortran_order'\s*:\s*(True|False)")] private static partial Regex FortranPattern();

@@ -70,7 +70,10 @@ public static class TiffStack
         string? description = tiff.GetField(TiffTag.IMAGEDESCRIPTION)?[0].ToString();
         var shape = new GridShape(nx, ny, pages);
         if (shape.Count > Array.MaxLength) throw new InvalidDataException($"'{path}': {shape} voxels is more than one array can hold");
-        var labels = new ushort[shape.Count];
+        // 32-bit IEEE floating-point pages (SampleFormat 3) are read as values, all others as labels.
+        bool floats = tiff.GetField(TiffTag.BITSPERSAMPLE)?[0].ToInt() == 32 && tiff.GetField(TiffTag.SAMPLEFORMAT)?[0].ToInt() == 3;
+        var labels = floats ? null : new ushort[shape.Count];
+        var values = floats ? new float[shape.Count] : null;
         for (int z = 0; z < pages; z++)
         {
             if (!tiff.SetDirectory((short)z)) throw new InvalidDataException($"'{path}': cannot read page {z}");
@@ -79,22 +82,27 @@ public static class TiffStack
                 throw new InvalidDataException($"'{path}': page {z} is {w}×{h}, page 0 is {nx}×{ny}; all pages of a stack must agree");
             int bits = tiff.GetField(TiffTag.BITSPERSAMPLE)?[0].ToInt() ?? 1;
             int samples = tiff.GetField(TiffTag.SAMPLESPERPIXEL)?[0].ToInt() ?? 1;
+            int format = tiff.GetField(TiffTag.SAMPLEFORMAT)?[0].ToInt() ?? 1;
             if (samples != 1) throw new InvalidDataException($"'{path}': {samples} samples per pixel; a structure stack must be greyscale");
-            if (bits is not (1 or 8 or 16))
-                throw new InvalidDataException($"'{path}': {bits}-bit pages are not supported; use 1-, 8- or 16-bit greyscale");
+            if (floats != (bits == 32 && format == 3))
+                throw new InvalidDataException($"'{path}': page {z} is {bits}-bit, format {format}, unlike page 0; all pages of a stack must agree");
+            if (!floats && bits is not (1 or 8 or 16))
+                throw new InvalidDataException($"'{path}': {bits}-bit pages are not supported; use 1-, 8- or 16-bit greyscale labels or 32-bit floating point");
             var row = new byte[tiff.ScanlineSize()];
             for (int y = 0; y < ny; y++)
             {
                 if (!tiff.ReadScanline(row, y)) throw new InvalidDataException($"'{path}': cannot read row {y} of page {z}");
                 long at = shape.Index(0, y, z);
+                if (floats) { for (int x = 0; x < nx; x++) values![at + x] = BitConverter.ToSingle(row, 4 * x); continue; }
                 switch (bits)
                 {
-                    case 8: for (int x = 0; x < nx; x++) labels[at + x] = row[x]; break;
-                    case 16: for (int x = 0; x < nx; x++) labels[at + x] = BitConverter.ToUInt16(row, 2 * x); break;
-                    default: for (int x = 0; x < nx; x++) labels[at + x] = (ushort)((row[x >> 3] >> (7 - (x & 7))) & 1); break;
+                    case 8: for (int x = 0; x < nx; x++) labels![at + x] = row[x]; break;
+                    case 16: for (int x = 0; x < nx; x++) labels![at + x] = BitConverter.ToUInt16(row, 2 * x); break;
+                    default: for (int x = 0; x < nx; x++) labels![at + x] = (ushort)((row[x >> 3] >> (7 - (x & 7))) & 1); break;
                 }
             }
         }
-        return (new LabelVolume(shape, labels), description);
+        if (floats) return (new LabelVolume(shape, values!, $"'{path}'"), description);
+        return (new LabelVolume(shape, labels!), description);
     }
 }

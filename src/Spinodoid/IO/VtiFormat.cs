@@ -57,23 +57,37 @@ public static partial class VtiFormat
         string xml = Encoding.ASCII.GetString(bytes, 0, underscore);
         var extent = ExtentPattern().Match(xml);
         var array = UInt8ArrayPattern().Match(xml);
-        if (!extent.Success || !array.Success)
-            throw new InvalidDataException($"'{path}': no WholeExtent or UInt8 appended DataArray found");
+        var floatArray = FloatArrayPattern().Match(xml);
+        if (!extent.Success || !(array.Success || floatArray.Success))
+            throw new InvalidDataException($"'{path}': no WholeExtent or UInt8/Float32/Float64 appended DataArray found");
         int[] e = extent.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
         var shape = new GridShape(e[1] - e[0], e[3] - e[2], e[5] - e[4]);
-        long offset = long.Parse(array.Groups[1].Value, CultureInfo.InvariantCulture);
+        var comment = CommentPattern().Match(xml);
+        string? text = comment.Success ? comment.Groups[1].Value : null;
+        // A UInt8 array is the structure (labels); a file with only a floating-point array is a level set.
+        bool floats = !array.Success;
+        int size = floats ? (floatArray.Groups[1].Value == "Float64" ? 8 : 4) : 1;
+        long offset = long.Parse((floats ? floatArray.Groups[2] : array.Groups[1]).Value, CultureInfo.InvariantCulture);
         long start = underscore + 1 + offset;
         long length = BitConverter.ToInt64(bytes, (int)start);
-        if (length != shape.Count) throw new InvalidDataException($"'{path}': array holds {length} values, the grid {shape} has {shape.Count}");
+        if (length != shape.Count * size)
+            throw new InvalidDataException($"'{path}': array holds {length} bytes, the grid {shape} of {size}-byte values needs {shape.Count * size}");
+        if (floats)
+        {
+            var values = new float[shape.Count];
+            for (long i = 0; i < shape.Count; i++)
+                values[i] = size == 4 ? BitConverter.ToSingle(bytes, (int)(start + 8 + 4 * i)) : (float)BitConverter.ToDouble(bytes, (int)(start + 8 + 8 * i));
+            return (new LabelVolume(shape, values, $"'{path}'"), text);
+        }
         var labels = new ushort[shape.Count];
-        for (long i = 0; i < length; i++) labels[i] = bytes[start + 8 + i];
-        var comment = CommentPattern().Match(xml);
-        return (new LabelVolume(shape, labels), comment.Success ? comment.Groups[1].Value : null);
+        for (long i = 0; i < shape.Count; i++) labels[i] = bytes[start + 8 + i];
+        return (new LabelVolume(shape, labels), text);
     }
 
     private static int IndexOf(byte[] haystack, ReadOnlySpan<byte> needle) => haystack.AsSpan().IndexOf(needle);
 
     [GeneratedRegex("WholeExtent=\"([^\"]+)\"")] private static partial Regex ExtentPattern();
     [GeneratedRegex("<DataArray type=\"UInt8\"[^>]*offset=\"(\\d+)\"")] private static partial Regex UInt8ArrayPattern();
+    [GeneratedRegex("<DataArray type=\"(Float32|Float64)\"[^>]*offset=\"(\\d+)\"")] private static partial Regex FloatArrayPattern();
     [GeneratedRegex("<!-- spinodoid (.*?) -->")] private static partial Regex CommentPattern();
 }

@@ -104,6 +104,22 @@ public static class SpinodoidGenerator
             .WithContinuousGeometry(phi, builder!.Build());
     }
 
+    /// <summary>
+    /// The continuous structure behind a binary structure this program generated: regenerated from the
+    /// provenance's θ and seed, and returned only if its voxels are exactly the given ones (null otherwise,
+    /// e.g. for an edited file or a non-cubic grid).
+    /// </summary>
+    public static VoxelStructure? RecoverContinuous(VoxelStructure structure)
+    {
+        if (structure.Provenance is not { } p) return null;
+        var shape = structure.Shape;
+        if (shape.Nx != shape.Ny || shape.Ny != shape.Nz || shape.Nx % 2 != 0 || shape.Nx < MinimumSize || shape.Nx > MaximumSize) return null;
+        VoxelStructure continuous;
+        try { continuous = GenerateContinuous(p.Parameters, p.Seed, shape.Nx); }
+        catch (ArgumentException) { return null; }
+        return continuous.Pore.AsSpan().SequenceEqual(structure.Pore) ? continuous : null;
+    }
+
     /// <summary>Throws when N is not an even size in [<see cref="MinimumSize"/>, <see cref="MaximumSize"/>].</summary>
     public static void ValidateSize(int n)
     {

@@ -81,7 +81,6 @@ public static class DiffusivitySolver
             var apertures = structure.SubvoxelApertures(options.Sides == LateralBoundary.Periodic);
             problem = TransportProblem.BuildSubvoxel(apertures, structure.Pore, axis, options);
         }
-        if (Environment.GetEnvironmentVariable("SPINODOID_TRACE") is not null) Console.Error.WriteLine($"build {watch.Elapsed.TotalSeconds:F3}");
         double percolatingPorosity = (double)problem.PercolatingPores / shape.Count;
         double transportLength = convention.TransportLength(length);
         double area = (double)shape.Count / length;

@@ -168,6 +168,8 @@ internal sealed class TransportProblem
         int first = convention.FirstUnknownLayer(), nz = convention.UnknownLayers(length);
         int plane = nx * ny;
         long count = (long)plane * nz;
+        if (shape.Count > int.MaxValue)
+            throw new ArgumentException($"the sub-voxel solver handles up to {int.MaxValue:N0} voxels; {shape} has {shape.Count:N0} (use the voxel discretisation)");
 
         var gx = new float[count];
         var gy = new float[count];
@@ -278,29 +280,30 @@ internal sealed class TransportProblem
         long count = (long)nx * ny * nz;
         int plane = nx * ny;
         var reached = new byte[count];
-        var stack = new Stack<long>();
-        void Fill(byte bit, float[] seeds, long seedStart)
+        // An explicit stack of cell indices: each cell is pushed at most once per fill.
+        var stack = new int[Math.Max(1, count)];
+        void Fill(byte bit, float[] seeds, int seedStart)
         {
+            int top = 0;
             for (int p = 0; p < plane; p++)
-                if (seeds[p] > 0 && (reached[seedStart + p] & bit) == 0) { reached[seedStart + p] |= bit; stack.Push(seedStart + p); }
-            while (stack.Count > 0)
+                if (seeds[p] > 0) { reached[seedStart + p] |= bit; stack[top++] = seedStart + p; }
+            while (top > 0)
             {
-                long c = stack.Pop();
-                int i = (int)(c % nx), j = (int)(c / nx % ny), k = (int)(c / plane);
-                long row = c - i;
-                long right = i + 1 < nx ? c + 1 : row, left = i > 0 ? c - 1 : row + nx - 1;
-                long up = j + 1 < ny ? c + nx : c - (long)(ny - 1) * nx, down = j > 0 ? c - nx : c + (long)(ny - 1) * nx;
-                void Visit(long n) { if ((reached[n] & bit) == 0) { reached[n] |= bit; stack.Push(n); } }
-                if (gx[c] > 0) Visit(right);
-                if (gx[left] > 0) Visit(left);
-                if (gy[c] > 0) Visit(up);
-                if (gy[down] > 0) Visit(down);
-                if (k + 1 < nz && gz[c] > 0) Visit(c + plane);
-                if (k > 0 && gz[c - plane] > 0) Visit(c - plane);
+                int c = stack[--top];
+                int k = c / plane, rest = c - k * plane, j = rest / nx, i = rest - j * nx;
+                int row = c - i;
+                int right = i + 1 < nx ? c + 1 : row, left = i > 0 ? c - 1 : row + nx - 1;
+                int up = j + 1 < ny ? c + nx : c - (ny - 1) * nx, down = j > 0 ? c - nx : c + (ny - 1) * nx;
+                if (gx[c] > 0 && (reached[right] & bit) == 0) { reached[right] |= bit; stack[top++] = right; }
+                if (gx[left] > 0 && (reached[left] & bit) == 0) { reached[left] |= bit; stack[top++] = left; }
+                if (gy[c] > 0 && (reached[up] & bit) == 0) { reached[up] |= bit; stack[top++] = up; }
+                if (gy[down] > 0 && (reached[down] & bit) == 0) { reached[down] |= bit; stack[top++] = down; }
+                if (k + 1 < nz && gz[c] > 0 && (reached[c + plane] & bit) == 0) { reached[c + plane] |= bit; stack[top++] = c + plane; }
+                if (k > 0 && gz[c - plane] > 0 && (reached[c - plane] & bit) == 0) { reached[c - plane] |= bit; stack[top++] = c - plane; }
             }
         }
         Fill(1, inlet, 0);
-        Fill(2, outlet, (long)(nz - 1) * plane);
+        Fill(2, outlet, (nz - 1) * plane);
         Parallel.For(0, nz, k =>
         {
             long start = (long)k * plane;
@@ -338,9 +341,7 @@ internal sealed class TransportProblem
             long start = (long)k * plane;
             for (long i = start; i < start + plane; i++) x[i] = level.IsUnknown(i) ? c : 0;
         });
-        var tw = System.Diagnostics.Stopwatch.StartNew();
         var preconditioner = new AggregationMultigrid(level, options.CoarseCorrectionScale, options.FineSmoothingSweeps, options.SmoothingSweeps);
-        if (Environment.GetEnvironmentVariable("SPINODOID_TRACE") is not null) Console.Error.WriteLine($"setup {tw.Elapsed.TotalSeconds:F3}");
         if (n >= 1L << 24) DiffusivitySolver.ReleaseGarbage(); // the multigrid set-up's temporaries
         var r = BufferPool<float>.Rent(n);
         var z = BufferPool<float>.Rent(n);
@@ -401,7 +402,6 @@ internal sealed class TransportProblem
                 rz = rzNext;
                 Vectors.Xpay(z, beta, p, level);
             }
-            if (Environment.GetEnvironmentVariable("SPINODOID_TRACE") is not null) Console.Error.WriteLine($"pcg {tw.Elapsed.TotalSeconds:F3} {iteration}");
             return new PcgResult(x, iteration, change, imbalance, converged, flux);
         }
         finally

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Spinodoid.Transport;
@@ -45,7 +46,7 @@ internal sealed class WeightedGrid : IFineLevel
         else Parallel.For(0, Nz, body);
     }
 
-    public void Release() => _residual = null;
+    public void Release() { }
 
     public double ApplyDot(float[] p, float[] q)
     {
@@ -143,19 +144,44 @@ internal sealed class WeightedGrid : IFineLevel
         var xBelow = iz > 0 ? x.AsSpan(row - plane, nx) : zero;
         var gBelow = iz > 0 ? g.Gz.AsSpan(row - plane, nx) : zero;
         int i = 0, w = Vector<float>.Count;
+        ref float xp = ref MemoryMarshal.GetReference(xPad);
+        ref float gp = ref MemoryMarshal.GetReference(gPad);
+        ref float xu = ref MemoryMarshal.GetReference(xUp);
+        ref float xd = ref MemoryMarshal.GetReference(xDown);
+        ref float gu = ref MemoryMarshal.GetReference(gUp);
+        ref float gd = ref MemoryMarshal.GetReference(gDown);
+        ref float xa = ref MemoryMarshal.GetReference(xAbove);
+        ref float ga = ref MemoryMarshal.GetReference(gAbove);
+        ref float xb = ref MemoryMarshal.GetReference(xBelow);
+        ref float gb = ref MemoryMarshal.GetReference(gBelow);
+        ref float s = ref MemoryMarshal.GetReference(sum);
         for (; i <= nx - w; i += w)
         {
-            var v = new Vector<float>(gPad.Slice(i + 1)) * new Vector<float>(xPad.Slice(i + 2))
-                  + new Vector<float>(gPad.Slice(i)) * new Vector<float>(xPad.Slice(i))
-                  + new Vector<float>(gUp.Slice(i)) * new Vector<float>(xUp.Slice(i))
-                  + new Vector<float>(gDown.Slice(i)) * new Vector<float>(xDown.Slice(i))
-                  + new Vector<float>(gAbove.Slice(i)) * new Vector<float>(xAbove.Slice(i))
-                  + new Vector<float>(gBelow.Slice(i)) * new Vector<float>(xBelow.Slice(i));
-            v.CopyTo(sum.Slice(i));
+            var v = Load(ref gp, i + 1) * Load(ref xp, i + 2) + Load(ref gp, i) * Load(ref xp, i)
+                  + Load(ref gu, i) * Load(ref xu, i) + Load(ref gd, i) * Load(ref xd, i)
+                  + Load(ref ga, i) * Load(ref xa, i) + Load(ref gb, i) * Load(ref xb, i);
+            Store(v, ref s, i);
         }
         for (; i < nx; i++)
             sum[i] = gPad[i + 1] * xPad[i + 2] + gPad[i] * xPad[i] + gUp[i] * xUp[i] + gDown[i] * xDown[i]
                    + gAbove[i] * xAbove[i] + gBelow[i] * xBelow[i];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Load(ref float start, int offset) =>
+        Unsafe.ReadUnaligned<Vector<float>>(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref start, offset)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector<float> value, ref float start, int offset) =>
+        Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref start, offset)), value);
+
+    private static readonly Vector<float> EvenLanes = LaneMask(0), OddLanes = LaneMask(1);
+
+    private static Vector<float> LaneMask(int parity)
+    {
+        Span<float> lanes = stackalloc float[Vector<float>.Count];
+        for (int j = 0; j < lanes.Length; j++) lanes[j] = (j & 1) == parity ? BitConverter.Int32BitsToSingle(-1) : 0f;
+        return new Vector<float>(lanes);
     }
 
     private void ForRows(float[] x, Action<int, Span<float>> kernel)
@@ -176,31 +202,55 @@ internal sealed class WeightedGrid : IFineLevel
         else Parallel.For(0, Nz, plane);
     }
 
+    /// <summary>coarse[I] = Σ_{i ∈ I} (b − A x)_i, one coarse plane (two fine planes) per task, without storing the residual.</summary>
     public void RestrictResidual(float[] b, float[] x, WeightedGrid coarse, float[] coarseValues)
     {
-        // Coarse levels are small; one pass to a scratch residual, then the shared restriction.
-        var residual = _residual ??= new float[Count];
-        ForRows(x, (row, sum) =>
+        Array.Clear(coarseValues);
+        int cx = coarse.Nx, cy = coarse.Ny;
+        Action<int> coarsePlane = kz =>
         {
-            var d = Diag.AsSpan(row, Nx);
-            var xs = x.AsSpan(row, Nx);
-            var bs = b.AsSpan(row, Nx);
-            var rs = residual.AsSpan(row, Nx);
-            for (int i = 0; i < d.Length; i++) rs[i] = d[i] > 0 ? bs[i] - d[i] * xs[i] + sum[i] : 0f;
-        });
-        Aggregation.Restrict(Nx, Ny, Nz, residual, coarse, coarseValues);
+            int nx = Nx;
+            Span<float> xPad = nx <= 2048 ? stackalloc float[nx + 2] : new float[nx + 2];
+            Span<float> gPad = nx <= 2048 ? stackalloc float[nx + 2] : new float[nx + 2];
+            Span<float> sum = nx <= 2048 ? stackalloc float[nx] : new float[nx];
+            int w = Vector<float>.Count;
+            for (int iz = 2 * kz; iz < Math.Min(Nz, 2 * kz + 2); iz++)
+                for (int iy = 0; iy < Ny; iy++)
+                {
+                    RowNeighbourSum(x, iy, iz, xPad, gPad, sum);
+                    int row = (iz * Ny + iy) * nx;
+                    ref float xs = ref x[row]; ref float bs = ref b[row]; ref float d = ref Diag[row];
+                    ref float ss = ref MemoryMarshal.GetReference(sum);
+                    int i = 0;
+                    // Cells that are not unknowns have b = x = 0 and a zero neighbour sum: their residual is 0.
+                    for (; i <= nx - w; i += w) Store(Load(ref bs, i) - Load(ref d, i) * Load(ref xs, i) + Load(ref ss, i), ref ss, i);
+                    for (; i < nx; i++) sum[i] = b[row + i] - Diag[row + i] * x[row + i] + sum[i];
+                    long c = ((long)kz * cy + iy / 2) * cx;
+                    int fx = 0;
+                    for (; fx + 1 < nx; fx += 2) coarseValues[c + fx / 2] += sum[fx] + sum[fx + 1];
+                    if (fx < nx) coarseValues[c + fx / 2] += sum[fx];
+                }
+        };
+        if (Count < 1 << 15) for (int kz = 0; kz < coarse.Nz; kz++) coarsePlane(kz);
+        else Parallel.For(0, coarse.Nz, coarsePlane);
     }
 
-    private float[]? _residual;
 
     public void SmoothColour(float[] b, float[] x, int colour) => ForRows(x, (row, sum) =>
     {
         int nx = Nx, iy = row / nx % Ny, iz = row / (nx * Ny);
-        int first = (colour + iy + iz) & 1;
-        var inv = _inverseDiag.AsSpan(row, nx);
-        var xs = x.AsSpan(row, nx);
-        var bs = b.AsSpan(row, nx);
-        for (int i = first; i < nx; i += 2) xs[i] = (bs[i] + sum[i]) * inv[i];
+        int first = (colour + iy + iz) & 1; // x-parity of this colour in this row
+        var lanes = first == 0 ? EvenLanes : OddLanes;
+        ref float xs = ref x[row]; ref float bs = ref b[row]; ref float inv = ref _inverseDiag[row];
+        ref float ss = ref MemoryMarshal.GetReference(sum);
+        int i = 0, w = Vector<float>.Count;
+        for (; i <= nx - w; i += w)
+        {
+            var updated = (Load(ref bs, i) + Load(ref ss, i)) * Load(ref inv, i);
+            Store(Vector.ConditionalSelect(lanes, updated, Load(ref xs, i)), ref xs, i);
+        }
+        for (; i < nx; i++)
+            if (((i + first) & 1) == 0) x[row + i] = (b[row + i] + sum[i]) * _inverseDiag[row + i];
     });
 
     public void Prolongate(WeightedGrid coarse, float[] coarseValues, float[] x, float scale) =>
