@@ -33,6 +33,11 @@ internal sealed class DatasetGenerateCommand : Command<DatasetGenerateCommand.Se
         [Description("Make only part K of N (rows with index mod N = K), for cluster array jobs; join with 'dataset merge'.")]
         public string? Shard { get; init; }
 
+        [CommandOption("--discretization <D>")]
+        [Description("Labels from the voxel solver (default; the bundled dataset's) or the sub-voxel one (the continuous structure's η, a few percent higher at N = 128). Recorded in the manifest; a resume must match.")]
+        [DefaultValue("voxel")]
+        public string Discretization { get; init; } = "voxel";
+
         [CommandOption("--workers <W>")]
         [Description("Structures labelled at once. Default 1 (each solve already uses every core).")]
         [DefaultValue(1)]
@@ -46,9 +51,18 @@ internal sealed class DatasetGenerateCommand : Command<DatasetGenerateCommand.Se
     {
         var profile = DatasetProfile.ByName(settings.Profile);
         if (settings.Count is int count) profile = profile.WithCount(count);
+        profile = profile with
+        {
+            Discretization = settings.Discretization.Trim().ToLowerInvariant() switch
+            {
+                "voxel" => Transport.Discretization.Voxel,
+                "subvoxel" or "sub-voxel" => Transport.Discretization.Subvoxel,
+                _ => throw new ArgumentException($"--discretization '{settings.Discretization}' must be voxel or subvoxel"),
+            },
+        };
         var (k, n) = ParseShard(settings.Shard);
         var request = new DatasetRequest(profile, settings.Seed, settings.Out, k, n, settings.Workers);
-        AnsiConsole.MarkupLine($"dataset [bold]{Markup.Escape(profile.Name)}[/]: N = {profile.Size}, {profile.Train}/{profile.Validation}/{profile.Test} " +
+        AnsiConsole.MarkupLine($"dataset [bold]{Markup.Escape(profile.Name)}[/]: N = {profile.Size}, {profile.Discretization.ToString().ToLowerInvariant()} labels, {profile.Train}/{profile.Validation}/{profile.Test} " +
                                $"train/validation/test, seed {settings.Seed}{(n > 1 ? $", shard {k}/{n}" : "")} → {Markup.Escape(settings.Out)}");
         IReadOnlyList<DatasetRow> rows = [];
         AnsiConsole.Progress().AutoClear(false).HideCompleted(false)

@@ -37,7 +37,10 @@ public static class DatasetGenerator
         var random = new SeededRandom(CounterRandom.Mix(datasetSeed ^ CounterRandom.Mix(0xDA7A5E7UL + (ulong)index)));
         var sample = SpinodoidGenerator.SampleConnected(profile.Prior, random, profile.Size);
         var watch = Stopwatch.StartNew();
-        var results = DiffusivitySolver.SolveAll(sample.Structure, profile.SolverOptions);
+        var structure = profile.Discretization == Discretization.Subvoxel
+            ? SpinodoidGenerator.GenerateContinuous(sample.Parameters, sample.Seed, profile.Size)
+            : sample.Structure;
+        var results = DiffusivitySolver.SolveAll(structure, profile.SolverOptions);
         double seconds = watch.Elapsed.TotalSeconds;
         return new DatasetRow(index, profile.SplitOf(index), sample.Parameters, sample.Seed, profile.Size,
             sample.Structure.Porosity, results[0].Diffusivity, results[1].Diffusivity, results[2].Diffusivity,

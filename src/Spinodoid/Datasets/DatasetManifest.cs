@@ -1,3 +1,4 @@
+using Spinodoid.Transport;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spinodoid.IO;
@@ -36,6 +37,7 @@ public sealed record DatasetManifest(
             {
                 ["name"] = p.Name, ["n"] = p.Size, ["cnn_input"] = p.Size / 2,
                 ["train"] = p.Train, ["validation"] = p.Validation, ["test"] = p.Test, ["tolerance"] = p.Tolerance,
+                ["discretization"] = p.Discretization.ToString().ToLowerInvariant(),
             },
             ["seed"] = Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["prior"] = new JsonObject
@@ -68,7 +70,9 @@ public sealed record DatasetManifest(
                 throw new InvalidDataException($"'{path}' is not a spinodoid dataset manifest");
             var p = json["profile"]!;
             var profile = new DatasetProfile(p["name"]!.GetValue<string>(), p["n"]!.GetValue<int>(), p["train"]!.GetValue<int>(),
-                p["validation"]!.GetValue<int>(), p["test"]!.GetValue<int>(), p["tolerance"]!.GetValue<double>());
+                p["validation"]!.GetValue<int>(), p["test"]!.GetValue<int>(), p["tolerance"]!.GetValue<double>(),
+                // Manifests from before the sub-voxel solver hold voxel labels.
+                p["discretization"]?.GetValue<string>() is { } d ? Enum.Parse<Discretization>(d, ignoreCase: true) : Discretization.Voxel);
             var shard = json["shard"];
             return new DatasetManifest(profile, ulong.Parse(json["seed"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture),
                 shard?["index"]?.GetValue<int>() ?? 0, shard?["count"]?.GetValue<int>() ?? 1, json["complete"]!.GetValue<bool>(),

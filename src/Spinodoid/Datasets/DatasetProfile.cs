@@ -10,7 +10,9 @@ namespace Spinodoid.Datasets;
 /// <param name="Validation">Structures in the validation split.</param>
 /// <param name="Test">Structures in the test split.</param>
 /// <param name="Tolerance">Solver tolerance on η.</param>
-public sealed record DatasetProfile(string Name, int Size, int Train, int Validation, int Test, double Tolerance = 1e-5)
+/// <param name="Discretization">How the labels' solver discretises the structures (the bundled compact labels are voxel).</param>
+public sealed record DatasetProfile(string Name, int Size, int Train, int Validation, int Test, double Tolerance = 1e-5,
+    Discretization Discretization = Discretization.Voxel)
 {
     /// <summary>The paper's: N = 192 (CNN input 96³), 8192 / 2048 / 2048 structures.</summary>
     public static DatasetProfile Paper { get; } = new("paper", 192, 8192, 2048, 2048);
@@ -26,7 +28,7 @@ public sealed record DatasetProfile(string Name, int Size, int Train, int Valida
     public SpinodoidPrior Prior => SpinodoidPrior.Paper;
 
     /// <summary>Solver settings: the paper's conventions for periodic generated structures.</summary>
-    public DiffusivityOptions SolverOptions => new(BoundaryConvention.Paper, LateralBoundary.Periodic, Tolerance);
+    public DiffusivityOptions SolverOptions => new(BoundaryConvention.Paper, LateralBoundary.Periodic, Tolerance, Discretization: Discretization);
 
     /// <summary>Total number of structures.</summary>
     public int Count => Train + Validation + Test;

@@ -13,6 +13,9 @@ public sealed record ValidationSample(ulong Seed, double[] Solver, double[]? Sur
 /// <param name="Samples">One entry per structure.</param>
 public sealed record ValidationSummary(SpinodoidParameters Theta, int Size, IReadOnlyList<ValidationSample> Samples)
 {
+    /// <summary>How the solver discretised the structures (voxel staircase or sub-voxel).</summary>
+    public Discretization Discretization { get; init; } = Discretization.Voxel;
+
     /// <summary>Mean solver η per direction.</summary>
     public double[] SolverMean => Mean(Samples.Select(s => s.Solver));
 
@@ -69,7 +72,7 @@ public static class DesignValidation
         {
             cancellation.ThrowIfCancellationRequested();
             ulong seed = firstSeed + (ulong)k;
-            var structure = SpinodoidGenerator.Generate(theta, seed, size);
+            var structure = SpinodoidGenerator.Generate(theta, seed, size, options?.Discretization ?? Discretization.Voxel);
             var solver = DiffusivitySolver.SolveAll(structure, options, cancellation: cancellation).Select(r => r.Diffusivity).ToArray();
             double[]? cnn = null;
             if (model is not null)
@@ -80,7 +83,7 @@ public static class DesignValidation
             samples.Add(new ValidationSample(seed, solver, cnn));
             progress?.Report(k + 1);
         }
-        return new ValidationSummary(theta, size, samples);
+        return new ValidationSummary(theta, size, samples) { Discretization = options?.Discretization ?? Discretization.Voxel };
     }
 
     /// <summary>

@@ -153,7 +153,8 @@ public sealed class SolverSimulator(int size, DiffusivityOptions? options = null
         for (int i = 0; i < proposals.Count; i++)
         {
             cancellation.ThrowIfCancellationRequested();
-            var structure = SpinodoidGenerator.Generate(SpinodoidParameters.FromVector(proposals[i].Theta), proposals[i].Seed, size);
+            var structure = SpinodoidGenerator.Generate(SpinodoidParameters.FromVector(proposals[i].Theta), proposals[i].Seed, size,
+                options?.Discretization ?? Discretization.Voxel);
             results[i] = DiffusivitySolver.SolveAll(structure, options, cancellation: cancellation).Select(r => r.Diffusivity).ToArray();
         }
         return results;

@@ -42,6 +42,13 @@ public static class SpinodoidGenerator
     }
 
     /// <summary>
+    /// The structure for (θ, seed) on an N³ grid as the given discretisation needs it: voxels only, or with
+    /// the continuous geometry (<see cref="GenerateContinuous"/>).
+    /// </summary>
+    public static VoxelStructure Generate(SpinodoidParameters theta, ulong seed, int n, Transport.Discretization discretization) =>
+        discretization == Transport.Discretization.Subvoxel ? GenerateContinuous(theta, seed, n) : Generate(theta, seed, n);
+
+    /// <summary>
     /// Generates the structure for (θ, seed) on an N³ grid together with its continuous geometry: the level
     /// set Ψ − T at the voxel centres and the exact pore fraction of every voxel face (the field sampled at
     /// the face centres and corners, <see cref="GaussianRandomField.GenerateShifted"/>), for the sub-voxel

@@ -98,6 +98,7 @@ public static class DesignReport
         {
             ["theta"] = string.Join(",", validation.Theta.ToVector().Select(v => v.ToString("G6", Invariant))),
             ["size"] = validation.Size, ["count"] = validation.Samples.Count,
+            ["discretization"] = validation.Discretization.ToString().ToLowerInvariant(),
             ["solver_mean"] = new JsonArray(validation.SolverMean.Select(v => (JsonNode?)v).ToArray()),
             ["solver_std"] = new JsonArray(validation.SolverStd.Select(v => (JsonNode?)v).ToArray()),
         };
