@@ -28,16 +28,24 @@ public static class TiffStack
     }
 
     /// <summary>Writes an 8-bit stack; <paramref name="description"/> goes into the first page's ImageDescription.</summary>
-    public static void WriteUInt8(Stream stream, GridShape shape, byte[] data, string description)
+    public static void WriteUInt8(Stream stream, GridShape shape, byte[] data, string description) =>
+        Write(stream, shape, 8, description, (y, z, row) => Array.Copy(data, shape.Index(0, y, z), row, 0, shape.Nx));
+
+    /// <summary>Writes a 32-bit floating-point stack (a level set or grey values; Fiji opens it as "32-bit").</summary>
+    public static void WriteFloat32(Stream stream, GridShape shape, float[] data, string description) =>
+        Write(stream, shape, 32, description, (y, z, row) => Buffer.BlockCopy(data, (int)shape.Index(0, y, z) * 4, row, 0, shape.Nx * 4));
+
+    private static void Write(Stream stream, GridShape shape, int bits, string description, Action<int, int, byte[]> fillRow)
     {
         using var tiff = Tiff.ClientOpen("stack", "w", stream, new LeaveOpenTiffStream())
             ?? throw new IOException("could not start a TIFF stream");
-        var row = new byte[shape.Nx];
+        var row = new byte[shape.Nx * bits / 8];
         for (int z = 0; z < shape.Nz; z++)
         {
             tiff.SetField(TiffTag.IMAGEWIDTH, shape.Nx);
             tiff.SetField(TiffTag.IMAGELENGTH, shape.Ny);
-            tiff.SetField(TiffTag.BITSPERSAMPLE, 8);
+            tiff.SetField(TiffTag.BITSPERSAMPLE, bits);
+            if (bits == 32) tiff.SetField(TiffTag.SAMPLEFORMAT, SampleFormat.IEEEFP);
             tiff.SetField(TiffTag.SAMPLESPERPIXEL, 1);
             tiff.SetField(TiffTag.PHOTOMETRIC, Photometric.MINISBLACK);
             tiff.SetField(TiffTag.PLANARCONFIG, PlanarConfig.CONTIG);
@@ -48,7 +56,7 @@ public static class TiffStack
             if (z == 0) tiff.SetField(TiffTag.IMAGEDESCRIPTION, description);
             for (int y = 0; y < shape.Ny; y++)
             {
-                Array.Copy(data, shape.Index(0, y, z), row, 0, shape.Nx);
+                fillRow(y, z, row);
                 tiff.WriteScanline(row, y);
             }
             tiff.WriteDirectory();

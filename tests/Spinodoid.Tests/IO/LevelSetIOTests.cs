@@ -32,6 +32,9 @@ public sealed class LevelSetIOTests : IDisposable
             case ".npy":
                 using (var s = File.Create(path)) NpyFormat.WriteFloat32(s, Shape, values);
                 break;
+            case ".tif":
+                using (var s = File.Create(path)) TiffStack.WriteFloat32(s, Shape, values, "");
+                break;
             case ".vti":
                 using (var s = File.Create(path)) VtiFormat.Write(s, Shape, [new VtiArray("grey", Floats: values)], "{}");
                 break;
@@ -46,6 +49,7 @@ public sealed class LevelSetIOTests : IDisposable
     [Theory]
     [InlineData("f.npy")]
     [InlineData("f.vti")]
+    [InlineData("f.tif")]
     [InlineData("f.raw")]
     public void FloatImagesAreLevelSetsAtTheThreshold(string name)
     {
