@@ -16,16 +16,17 @@ internal static class DiffusivityTiming
         int seeds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
         double tolerance = args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 1e-5;
         var discretization = args.Length > 3 ? Enum.Parse<Discretization>(args[3], ignoreCase: true) : Discretization.Subvoxel;
+        var theta = args.Length > 4 ? SpinodoidParameters.Parse(args[4]) : Theta1;
         var options = new DiffusivityOptions(Tolerance: tolerance, Discretization: discretization);
-        Console.WriteLine($"θ₁ = {Theta1}, N = {n}, {seeds} seeds, paper convention, periodic sides, tolerance {tolerance:G2}, {discretization} discretisation");
+        Console.WriteLine($"θ = {theta}, N = {n}, {seeds} seeds, paper convention, periodic sides, tolerance {tolerance:G2}, {discretization} discretisation");
         var totals = new List<double>();
         var etas = new List<double[]>();
         for (int seed = 0; seed < seeds; seed++)
         {
             var generation = Stopwatch.StartNew();
             var structure = discretization == Discretization.Voxel
-                ? SpinodoidGenerator.Generate(Theta1, (ulong)seed, n)
-                : SpinodoidGenerator.GenerateContinuous(Theta1, (ulong)seed, n);
+                ? SpinodoidGenerator.Generate(theta, (ulong)seed, n)
+                : SpinodoidGenerator.GenerateContinuous(theta, (ulong)seed, n);
             Console.WriteLine($"  generated in {generation.Elapsed.TotalSeconds:F2} s");
             var watch = Stopwatch.StartNew();
             var results = DiffusivitySolver.SolveAll(structure, options);
@@ -39,6 +40,8 @@ internal static class DiffusivityTiming
         var mean = Enumerable.Range(0, 3).Select(d => etas.Average(e => e[d])).ToArray();
         Console.WriteLine($"  mean η = ({string.Join(", ", mean.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))}); " +
                           $"median time for all three directions {totals[totals.Count / 2]:F2} s");
+        var std = Enumerable.Range(0, 3).Select(d => Math.Sqrt(etas.Sum(e => (e[d] - mean[d]) * (e[d] - mean[d])) / Math.Max(1, etas.Count - 1) / etas.Count)).ToArray();
+        Console.WriteLine($"  standard error of the mean ({string.Join(", ", std.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))})");
         return 0;
     }
 }

@@ -16,6 +16,28 @@ internal interface IGridLevel
     WeightedGrid Coarsen();
 }
 
+/// <summary>Unaligned vector loads and stores along a row, and the red–black lane masks, for the level kernels.</summary>
+internal static class RowVectors
+{
+    /// <summary>All bits set on the even (odd) lanes: selects one colour of a row in red–black smoothing.</summary>
+    public static readonly Vector<float> EvenLanes = LaneMask(0), OddLanes = LaneMask(1);
+
+    private static Vector<float> LaneMask(int parity)
+    {
+        Span<float> lanes = stackalloc float[Vector<float>.Count];
+        for (int j = 0; j < lanes.Length; j++) lanes[j] = (j & 1) == parity ? BitConverter.Int32BitsToSingle(-1) : 0f;
+        return new Vector<float>(lanes);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Load(ref float start, int offset) =>
+        Unsafe.ReadUnaligned<Vector<float>>(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref start, offset)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector<float> value, ref float start, int offset) =>
+        Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref start, offset)), value);
+}
+
 /// <summary>The finest level, which the conjugate-gradient iteration works on.</summary>
 internal interface IFineLevel : IGridLevel
 {
@@ -44,12 +66,16 @@ internal interface IFineLevel : IGridLevel
 /// </summary>
 internal sealed class FineGrid : IFineLevel
 {
+    private static Vector<float> EvenLanes => RowVectors.EvenLanes;
+    private static Vector<float> OddLanes => RowVectors.OddLanes;
+    private static Vector<float> Load(ref float start, int offset) => RowVectors.Load(ref start, offset);
+    private static void Store(Vector<float> value, ref float start, int offset) => RowVectors.Store(value, ref start, offset);
+
     public readonly int Nx, Ny, Nz;
     public readonly bool Wrap;
     public readonly byte[] Diag;      // conducting faces + boundary conductance; 0 where a cell is not an unknown
     public readonly float[] InvDiag;  // 1 / Diag, 0 where a cell is not an unknown
 
-    private static readonly Vector<float> EvenLanes = LaneMask(0), OddLanes = LaneMask(1);
     private readonly float[] _zeroRow;
 
     public FineGrid(int nx, int ny, int nz, bool wrap, byte[] diag, float[] inverseDiag)
@@ -70,13 +96,6 @@ internal sealed class FineGrid : IFineLevel
     {
         BufferPool<byte>.Return(Diag);
         BufferPool<float>.Return(InvDiag);
-    }
-
-    private static Vector<float> LaneMask(int parity)
-    {
-        Span<float> lanes = stackalloc float[Vector<float>.Count];
-        for (int j = 0; j < lanes.Length; j++) lanes[j] = (j & 1) == parity ? BitConverter.Int32BitsToSingle(-1) : 0f;
-        return new Vector<float>(lanes);
     }
 
     public void ForEachPlane(Action<int> body) => ForPlanes(body);
@@ -128,14 +147,6 @@ internal sealed class FineGrid : IFineLevel
         }
         for (; i < nx; i++) sum[i] = padded[i] + padded[i + 2] + up[i] + down[i] + above[i] + below[i];
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Load(ref float start, int offset) =>
-        Unsafe.ReadUnaligned<Vector<float>>(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref start, offset)));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector<float> value, ref float start, int offset) =>
-        Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref start, offset)), value);
 
     private delegate void RowKernel(long row, ReadOnlySpan<float> sum);
 

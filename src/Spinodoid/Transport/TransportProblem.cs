@@ -92,17 +92,31 @@ internal sealed class TransportProblem
     }
 
     /// <summary>The voxel (staircase) problem on the pores that join inlet and outlet.</summary>
+    /// <summary>The internal grid of one direction: lateral sides, unknown layers and the convention's geometry.</summary>
+    private readonly record struct Layout(Axis Lateral, Axis Other, int Nx, int Ny, int Length, int First, int Nz,
+        BoundaryConvention Convention, bool Wrap)
+    {
+        public static Layout Of(GridShape shape, Axis axis, DiffusivityOptions options)
+        {
+            var (ax, ay) = LateralAxes(axis);
+            var c = options.Convention;
+            return new Layout(ax, ay, shape[ax], shape[ay], shape[axis], c.FirstUnknownLayer(), c.UnknownLayers(shape[axis]),
+                c, options.Sides == LateralBoundary.Periodic);
+        }
+
+        public bool Paper => Convention == BoundaryConvention.Paper;
+        public int Plane => Nx * Ny;
+        public long Count => (long)Plane * Nz;
+    }
+
     public static TransportProblem BuildVoxel(byte[] percolating, GridShape shape, Axis axis, DiffusivityOptions options)
     {
         var mask = ToInternal(percolating, shape, axis);
-        var (ax, ay) = LateralAxes(axis);
-        int nx = shape[ax], ny = shape[ay], length = shape[axis];
-        var convention = options.Convention;
-        bool paper = convention == BoundaryConvention.Paper;
-        bool wrap = options.Sides == LateralBoundary.Periodic;
-        int first = convention.FirstUnknownLayer(), nz = convention.UnknownLayers(length);
-        int plane = nx * ny;
-        long count = (long)plane * nz;
+        var layout = Layout.Of(shape, axis, options);
+        var (nx, ny, length, first, nz, convention, wrap) = (layout.Nx, layout.Ny, layout.Length, layout.First, layout.Nz, layout.Convention, layout.Wrap);
+        bool paper = layout.Paper;
+        int plane = layout.Plane;
+        long count = layout.Count;
         var inlet = new float[plane];
         var outlet = new float[plane];
         float factor = convention.BoundaryFactor();
@@ -160,14 +174,12 @@ internal sealed class TransportProblem
     public static TransportProblem BuildSubvoxel(FaceApertures apertures, byte[] pore, Axis axis, DiffusivityOptions options)
     {
         var shape = apertures.Shape;
-        var (ax, ay) = LateralAxes(axis);
-        int nx = shape[ax], ny = shape[ay], length = shape[axis];
-        var convention = options.Convention;
-        bool paper = convention == BoundaryConvention.Paper;
-        bool wrap = options.Sides == LateralBoundary.Periodic;
-        int first = convention.FirstUnknownLayer(), nz = convention.UnknownLayers(length);
-        int plane = nx * ny;
-        long count = (long)plane * nz;
+        var layout = Layout.Of(shape, axis, options);
+        var (nx, ny, length, first, nz, convention, wrap) = (layout.Nx, layout.Ny, layout.Length, layout.First, layout.Nz, layout.Convention, layout.Wrap);
+        var (ax, ay) = (layout.Lateral, layout.Other);
+        bool paper = layout.Paper;
+        int plane = layout.Plane;
+        long count = layout.Count;
         if (shape.Count > int.MaxValue)
             throw new ArgumentException($"the sub-voxel solver handles up to {int.MaxValue:N0} voxels; {shape} has {shape.Count:N0} (use the voxel discretisation)");
 

@@ -167,22 +167,8 @@ internal sealed class WeightedGrid : IFineLevel
                    + gAbove[i] * xAbove[i] + gBelow[i] * xBelow[i];
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Load(ref float start, int offset) =>
-        Unsafe.ReadUnaligned<Vector<float>>(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref start, offset)));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector<float> value, ref float start, int offset) =>
-        Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref start, offset)), value);
-
-    private static readonly Vector<float> EvenLanes = LaneMask(0), OddLanes = LaneMask(1);
-
-    private static Vector<float> LaneMask(int parity)
-    {
-        Span<float> lanes = stackalloc float[Vector<float>.Count];
-        for (int j = 0; j < lanes.Length; j++) lanes[j] = (j & 1) == parity ? BitConverter.Int32BitsToSingle(-1) : 0f;
-        return new Vector<float>(lanes);
-    }
+    private static Vector<float> Load(ref float start, int offset) => RowVectors.Load(ref start, offset);
+    private static void Store(Vector<float> value, ref float start, int offset) => RowVectors.Store(value, ref start, offset);
 
     private void ForRows(float[] x, Action<int, Span<float>> kernel)
     {
@@ -240,7 +226,7 @@ internal sealed class WeightedGrid : IFineLevel
     {
         int nx = Nx, iy = row / nx % Ny, iz = row / (nx * Ny);
         int first = (colour + iy + iz) & 1; // x-parity of this colour in this row
-        var lanes = first == 0 ? EvenLanes : OddLanes;
+        var lanes = first == 0 ? RowVectors.EvenLanes : RowVectors.OddLanes;
         ref float xs = ref x[row]; ref float bs = ref b[row]; ref float inv = ref _inverseDiag[row];
         ref float ss = ref MemoryMarshal.GetReference(sum);
         int i = 0, w = Vector<float>.Count;
