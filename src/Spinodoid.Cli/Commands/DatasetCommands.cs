@@ -51,15 +51,7 @@ internal sealed class DatasetGenerateCommand : Command<DatasetGenerateCommand.Se
     {
         var profile = DatasetProfile.ByName(settings.Profile);
         if (settings.Count is int count) profile = profile.WithCount(count);
-        profile = profile with
-        {
-            Discretization = settings.Discretization.Trim().ToLowerInvariant() switch
-            {
-                "voxel" => Transport.Discretization.Voxel,
-                "subvoxel" or "sub-voxel" => Transport.Discretization.Subvoxel,
-                _ => throw new ArgumentException($"--discretization '{settings.Discretization}' must be voxel or subvoxel"),
-            },
-        };
+        profile = profile with { Discretization = Transport.Discretizations.Parse(settings.Discretization) };
         var (k, n) = ParseShard(settings.Shard);
         var request = new DatasetRequest(profile, settings.Seed, settings.Out, k, n, settings.Workers);
         AnsiConsole.MarkupLine($"dataset [bold]{Markup.Escape(profile.Name)}[/]: N = {profile.Size}, {profile.Discretization.ToString().ToLowerInvariant()} labels, {profile.Train}/{profile.Validation}/{profile.Test} " +

@@ -85,17 +85,9 @@ internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
             "z" => [Axis.Z],
             _ => throw new ArgumentException($"--axis '{settings.Axis}' must be x, y, z or all"),
         };
-        BoundaryConvention convention;
-        try { convention = BoundaryConventions.Parse(settings.Convention); }
-        catch (ArgumentException) { throw new ArgumentException($"--bc '{settings.Convention}' must be paper or taufactor"); }
+        var convention = BoundaryConventions.Parse(settings.Convention);
         var sides = settings.Sides is null ? convention.DefaultSides() : InspectCommand.ParseSides(settings.Sides);
-        Discretization? asked = settings.Discretization?.Trim().ToLowerInvariant() switch
-        {
-            null => null,
-            "subvoxel" or "sub-voxel" => Transport.Discretization.Subvoxel,
-            "voxel" => Transport.Discretization.Voxel,
-            _ => throw new ArgumentException($"--discretization '{settings.Discretization}' must be subvoxel or voxel"),
-        };
+        Discretization? asked = settings.Discretization is null ? null : Discretizations.Parse(settings.Discretization);
         var options = new DiffusivityOptions(convention, sides, settings.Tolerance, settings.MaxIterations, Discretization: asked).Validated();
 
         VoxelStructure structure;

@@ -72,14 +72,14 @@ public sealed record DatasetManifest(
             var profile = new DatasetProfile(p["name"]!.GetValue<string>(), p["n"]!.GetValue<int>(), p["train"]!.GetValue<int>(),
                 p["validation"]!.GetValue<int>(), p["test"]!.GetValue<int>(), p["tolerance"]!.GetValue<double>(),
                 // Manifests from before the sub-voxel solver hold voxel labels.
-                p["discretization"]?.GetValue<string>() is { } d ? Enum.Parse<Discretization>(d, ignoreCase: true) : Discretization.Voxel);
+                p["discretization"]?.GetValue<string>() is { } d ? Discretizations.Parse(d) : Discretization.Voxel);
             var shard = json["shard"];
             return new DatasetManifest(profile, ulong.Parse(json["seed"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture),
                 shard?["index"]?.GetValue<int>() ?? 0, shard?["count"]?.GetValue<int>() ?? 1, json["complete"]!.GetValue<bool>(),
                 json["rows"]!.GetValue<int>(), json["rejected"]!.GetValue<long>(), json["seconds"]!.GetValue<double>(),
                 json["version"]?.GetValue<string>() ?? "unknown");
         }
-        catch (Exception e) when (e is JsonException or NullReferenceException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or NullReferenceException or InvalidOperationException or FormatException or ArgumentException)
         {
             throw new InvalidDataException($"'{path}' is not a readable spinodoid dataset manifest: {e.Message}", e);
         }

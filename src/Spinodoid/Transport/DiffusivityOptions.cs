@@ -36,6 +36,18 @@ public enum Discretization
     Subvoxel,
 }
 
+/// <summary>Names of the discretisations, as the command line and the manifests write them.</summary>
+public static class Discretizations
+{
+    /// <summary>Parses "voxel" or "subvoxel" (also "sub-voxel"; any case).</summary>
+    public static Discretization Parse(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "voxel" => Discretization.Voxel,
+        "subvoxel" or "sub-voxel" => Discretization.Subvoxel,
+        _ => throw new ArgumentException($"discretization '{name}' must be subvoxel or voxel"),
+    };
+}
+
 /// <summary>Where the fixed concentrations of each <see cref="BoundaryConvention"/> sit: the one place that decodes it.</summary>
 public static class BoundaryConventions
 {
