@@ -285,44 +285,53 @@ internal sealed class TransportProblem
 
     /// <summary>
     /// 1 for the cells reachable from the inlet and from the outlet through faces of non-zero conductance
-    /// (a component that touches both), 0 otherwise: two flood fills.
+    /// (a component that touches both), 0 otherwise: two flood fills, run side by side.
     /// </summary>
     private static byte[] Percolation(float[] gx, float[] gy, float[] gz, float[] inlet, float[] outlet, int nx, int ny, int nz)
     {
         long count = (long)nx * ny * nz;
         int plane = nx * ny;
-        var reached = new byte[count];
-        // An explicit stack of cell indices: each cell is pushed at most once per fill.
-        var stack = new int[Math.Max(1, count)];
-        void Fill(byte bit, float[] seeds, int seedStart)
-        {
-            int top = 0;
-            for (int p = 0; p < plane; p++)
-                if (seeds[p] > 0) { reached[seedStart + p] |= bit; stack[top++] = seedStart + p; }
-            while (top > 0)
-            {
-                int c = stack[--top];
-                int k = c / plane, rest = c - k * plane, j = rest / nx, i = rest - j * nx;
-                int row = c - i;
-                int right = i + 1 < nx ? c + 1 : row, left = i > 0 ? c - 1 : row + nx - 1;
-                int up = j + 1 < ny ? c + nx : c - (ny - 1) * nx, down = j > 0 ? c - nx : c + (ny - 1) * nx;
-                if (gx[c] > 0 && (reached[right] & bit) == 0) { reached[right] |= bit; stack[top++] = right; }
-                if (gx[left] > 0 && (reached[left] & bit) == 0) { reached[left] |= bit; stack[top++] = left; }
-                if (gy[c] > 0 && (reached[up] & bit) == 0) { reached[up] |= bit; stack[top++] = up; }
-                if (gy[down] > 0 && (reached[down] & bit) == 0) { reached[down] |= bit; stack[top++] = down; }
-                if (k + 1 < nz && gz[c] > 0 && (reached[c + plane] & bit) == 0) { reached[c + plane] |= bit; stack[top++] = c + plane; }
-                if (k > 0 && gz[c - plane] > 0 && (reached[c - plane] & bit) == 0) { reached[c - plane] |= bit; stack[top++] = c - plane; }
-            }
-        }
-        Fill(1, inlet, 0);
-        Fill(2, outlet, (nz - 1) * plane);
+        var fromInlet = new byte[count];
+        var fromOutlet = new byte[count];
+        Parallel.Invoke(
+            () => Fill(fromInlet, inlet, 0),
+            () => Fill(fromOutlet, outlet, nz - 1));
         Parallel.For(0, nz, k =>
         {
-            long start = (long)k * plane;
-            for (long c = start; c < start + plane; c++) reached[c] = reached[c] == 3 ? (byte)1 : (byte)0;
+            var a = fromInlet.AsSpan(k * plane, plane);
+            var b = fromOutlet.AsSpan(k * plane, plane);
+            for (int c = 0; c < plane; c++) a[c] &= b[c];
         });
-        return reached;
+        return fromInlet;
+
+        // An explicit stack of cells, each pushed at most once, as packed (i, j, k): no divisions per cell.
+        void Fill(byte[] reached, float[] seeds, int k0)
+        {
+            var stack = new long[Math.Max(1, count)];
+            int top = 0;
+            for (int j = 0; j < ny; j++)
+                for (int i = 0; i < nx; i++)
+                    if (seeds[j * nx + i] > 0) { reached[k0 * plane + j * nx + i] = 1; stack[top++] = Pack(i, j, k0); }
+            while (top > 0)
+            {
+                long packed = stack[--top];
+                int i = (int)(packed & Mask), j = (int)((packed >> 21) & Mask), k = (int)(packed >> 42);
+                int c = (k * ny + j) * nx + i;
+                int ir = i + 1 < nx ? i + 1 : 0, il = i > 0 ? i - 1 : nx - 1;
+                int ju = j + 1 < ny ? j + 1 : 0, jd = j > 0 ? j - 1 : ny - 1;
+                int right = c - i + ir, left = c - i + il, up = c + (ju - j) * nx, down = c + (jd - j) * nx;
+                if (gx[c] > 0 && reached[right] == 0) { reached[right] = 1; stack[top++] = Pack(ir, j, k); }
+                if (gx[left] > 0 && reached[left] == 0) { reached[left] = 1; stack[top++] = Pack(il, j, k); }
+                if (gy[c] > 0 && reached[up] == 0) { reached[up] = 1; stack[top++] = Pack(i, ju, k); }
+                if (gy[down] > 0 && reached[down] == 0) { reached[down] = 1; stack[top++] = Pack(i, jd, k); }
+                if (k + 1 < nz && gz[c] > 0 && reached[c + plane] == 0) { reached[c + plane] = 1; stack[top++] = Pack(i, j, k + 1); }
+                if (k > 0 && gz[c - plane] > 0 && reached[c - plane] == 0) { reached[c - plane] = 1; stack[top++] = Pack(i, j, k - 1); }
+            }
+        }
     }
+
+    private const long Mask = (1L << 21) - 1;
+    private static long Pack(int i, int j, int k) => i | ((long)j << 21) | ((long)k << 42);
 
     /// <summary>Inlet and outlet fluxes for concentrations x.</summary>
     private (double In, double Out) Fluxes(double[] x)
