@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Spinodoid.Design;
+using Spinodoid.Design.Abc;
 using Spinodoid.Microstructure;
 
 namespace Spinodoid.Benchmarks;
@@ -17,6 +18,8 @@ internal static class AbcKernelComparison
 
     private sealed class StandIn : ISimulator
     {
+        public string Name => "stand-in for the bundled CNN (fitted polynomial)";
+
         public IReadOnlyList<double[]> Simulate(IReadOnlyList<Proposal> proposals, CancellationToken cancellation = default) =>
             proposals.Select(p =>
             {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Spinodoid.Microstructure;
 using Spinodoid.Transport;
+using Spinodoid.Runtime;
 
 namespace Spinodoid.Benchmarks;
 

@@ -1,13 +1,15 @@
+using Spinodoid.Runtime;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Spinodoid.Cli.Commands;
 using Spinodoid.Microstructure;
+using Spinodoid.Cli.Support;
 
 var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("spinodoid");
-    config.SetApplicationVersion(SpinodoidGenerator.ProgramVersion);
+    config.SetApplicationVersion(ProgramInfo.Version);
     config.AddCommand<GenerateCommand>("generate")
         .WithDescription("Generate a spinodoid structure for θ = (a_x, a_y, a_z, ε) and a seed.")
         .WithExample("generate", "--theta", "0.092,0.135,0.245,0.666", "--seed", "1", "--size", "192", "--out", "s.npy", "--png", "s.png");
@@ -52,7 +54,7 @@ app.Configure(config =>
         .WithExample("design", "--target", "0.40,0.50,0.60")
         .WithExample("design", "--target", "0.25,0.375,0.50", "--validate", "25", "--out", "eta2")
         .WithExample("design", "--target", "0.4,-,0.6", "--porosity-range", "0.5,0.7", "--mode", "paper");
-    config.AddCommand<ValidationCommand>("validate")
+    config.AddCommand<ValidateCommand>("validate")
         .WithDescription("η of structures at θ with fresh seeds by the solver and the CNN: means, spreads, and the paper's Figures 8–9.")
         .WithExample("validate", "--theta", "0.092,0.135,0.245,0.666", "--count", "250", "--target", "0.40,0.50,0.60");
     config.AddCommand<UpscaleCommand>("upscale")

@@ -7,6 +7,8 @@ using Spectre.Console.Cli;
 using Spinodoid.IO;
 using Spinodoid.Microstructure;
 using Spinodoid.Transport;
+using Spinodoid.Runtime;
+using Spinodoid.Cli.Support;
 
 namespace Spinodoid.Cli.Commands;
 
@@ -86,7 +88,7 @@ internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
             _ => throw new ArgumentException($"--axis '{settings.Axis}' must be x, y, z or all"),
         };
         var convention = BoundaryConventions.Parse(settings.Convention);
-        var sides = settings.Sides is null ? convention.DefaultSides() : InspectCommand.ParseSides(settings.Sides);
+        var sides = settings.Sides is null ? convention.DefaultSides() : OptionParsing.Sides(settings.Sides);
         Discretization? asked = settings.Discretization is null ? null : Discretizations.Parse(settings.Discretization);
         var options = new DiffusivityOptions(convention, sides, settings.Tolerance, settings.MaxIterations, Discretization: asked).Validated();
 
@@ -168,10 +170,8 @@ internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
 
         if (settings.Json is not null)
         {
-            var json = new JsonObject
+            var json = new JsonObject(ProgramInfo.Header())
             {
-                ["program"] = "spinodoid",
-                ["version"] = SpinodoidGenerator.ProgramVersion,
                 ["input"] = source,
                 ["shape"] = new JsonArray(structure.Shape.Nx, structure.Shape.Ny, structure.Shape.Nz),
                 ["porosity"] = structure.Porosity,

@@ -5,6 +5,8 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using Spinodoid.IO;
 using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
+using Spinodoid.Cli.Support;
 
 namespace Spinodoid.Cli.Commands;
 

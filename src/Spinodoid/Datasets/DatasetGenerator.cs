@@ -4,6 +4,7 @@ using System.Text;
 using Spinodoid.IO;
 using Spinodoid.Microstructure;
 using Spinodoid.Transport;
+using Spinodoid.Runtime;
 
 namespace Spinodoid.Datasets;
 
@@ -45,7 +46,7 @@ public static class DatasetGenerator
         return new DatasetRow(index, profile.SplitOf(index), sample.Parameters, sample.Seed, profile.Size,
             sample.Structure.Porosity, results[0].Diffusivity, results[1].Diffusivity, results[2].Diffusivity,
             sample.Attempts, results.Max(r => r.RelativeChange), results.Max(r => r.FluxImbalance),
-            results.Sum(r => r.Iterations), seconds, SpinodoidGenerator.ProgramVersion);
+            results.Sum(r => r.Iterations), seconds, ProgramInfo.Version);
     }
 
     /// <summary>The row indices of a shard.</summary>
@@ -63,7 +64,7 @@ public static class DatasetGenerator
         Directory.CreateDirectory(request.Directory);
 
         var manifest = new DatasetManifest(profile, request.Seed, request.ShardIndex, request.ShardCount, false, 0, 0, 0,
-            DatasetManifest.ProgramVersion);
+            ProgramInfo.Version);
         if (File.Exists(Path.Combine(request.Directory, DatasetManifest.FileName)))
         {
             var existing = DatasetManifest.Read(request.Directory);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spinodoid.IO;
 using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
 
 namespace Spinodoid.Datasets;
 
@@ -28,10 +29,8 @@ public sealed record DatasetManifest(
     {
         var p = Profile;
         var prior = p.Prior;
-        var json = new JsonObject
+        var json = new JsonObject(ProgramInfo.Header(Version))
         {
-            ["program"] = "spinodoid",
-            ["version"] = Version,
             ["kind"] = "spinodoid dataset",
             ["profile"] = new JsonObject
             {
@@ -84,7 +83,4 @@ public sealed record DatasetManifest(
             throw new InvalidDataException($"'{path}' is not a readable spinodoid dataset manifest: {e.Message}", e);
         }
     }
-
-    /// <summary>Version of the program writing manifests.</summary>
-    public static string ProgramVersion => SpinodoidGenerator.ProgramVersion;
 }

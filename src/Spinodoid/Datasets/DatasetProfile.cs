@@ -20,7 +20,7 @@ public sealed record DatasetProfile(string Name, int Size, int Train, int Valida
     /// <summary>
     /// The compact default: N = 128 (CNN input 64³), 1600 / 400 / 400 structures, generated on a 2-core machine
     /// in under an hour. N = 128 keeps the voxel discretisation error of η against the paper's N = 192 at
-    /// 2.6 % on average (5.7 % at most) over prior draws; N = 96 doubles it (5.1 %, at most 10.8 %). See README.
+    /// 2.6 % on average (5.7 % at most) over prior draws; N = 96 doubles it (5.1 %, at most 10.8 %). See docs/datasets.md.
     /// </summary>
     public static DatasetProfile Compact { get; } = new("compact", 128, 1600, 400, 400);
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Spinodoid.IO;
+using Spinodoid.Runtime;
 
 namespace Spinodoid.Datasets;
 
@@ -72,7 +73,7 @@ public static class DatasetStore
                                         $"of {first.Profile.Count}; merge all {first.ShardCount} shards");
         Directory.CreateDirectory(outputDirectory);
         var merged = new DatasetManifest(first.Profile, first.Seed, 0, 1, true, rows.Count, rows.Values.Sum(r => (long)r.Attempts - 1),
-            parts.Sum(p => p.Manifest.Seconds), DatasetManifest.ProgramVersion);
+            parts.Sum(p => p.Manifest.Seconds), ProgramInfo.Version);
         WriteTable(outputDirectory, rows.Values);
         merged.Write(outputDirectory);
         return new Dataset(merged, rows.Values.ToList());

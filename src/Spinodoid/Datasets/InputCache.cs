@@ -1,5 +1,6 @@
 using Spinodoid.IO;
 using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
 
 namespace Spinodoid.Datasets;
 

@@ -1,78 +1,9 @@
 using System.Globalization;
 using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
+using Spinodoid.Design.Abc;
 
 namespace Spinodoid.Design;
-
-/// <summary>How a design is calibrated against the solver after ABC (see <see cref="DesignRefinement"/>).</summary>
-/// <param name="Rounds">Most correction steps after the first validation (0 = validate only).</param>
-/// <param name="Tolerance">Stop once every targeted direction's validated mean η is within this relative error of the target.</param>
-/// <param name="JacobianSeeds">Structures per finite-difference point of the surrogate Jacobian (common seeds at every point).</param>
-/// <param name="StepFraction">Finite-difference step as a fraction of each parameter's posterior standard deviation.</param>
-/// <param name="FirstSeed">Seed of the first Jacobian structure; validation seeds (<see cref="ValidationSeed"/>) lie far below it.</param>
-public sealed record RefinementSettings(int Rounds = 2, double Tolerance = 0.01, int JacobianSeeds = 64, double StepFraction = 0.5,
-    ulong FirstSeed = 900_000_001)
-{
-    /// <summary>
-    /// First structure seed of round <paramref name="round"/>'s validation: 1,000,001 + 10⁶·round, so every round gets
-    /// fresh structures, round 0 keeps the seeds of a plain validation, and none meets the Jacobian's seeds.
-    /// </summary>
-    public ulong ValidationSeed(int round) => 1_000_001 + 1_000_000 * (ulong)round;
-
-    /// <summary>Throws on out-of-range settings, naming the value and the allowed range.</summary>
-    public RefinementSettings Validated()
-    {
-        if (Rounds is < 0 or > 10) throw new ArgumentException($"refinement rounds {Rounds} must be in 0..10");
-        if (!(Tolerance > 0 && Tolerance < 1)) throw new ArgumentException($"refinement tolerance {Tolerance} must be in (0, 1) (a fraction: 0.01 = 1 %)");
-        if (FirstSeed < ValidationSeed(Rounds + 1)) throw new ArgumentException($"Jacobian seed {FirstSeed} must be at least {ValidationSeed(Rounds + 1)} (above the validation seeds)");
-        if (JacobianSeeds < 2) throw new ArgumentException($"Jacobian structures per point {JacobianSeeds} must be at least 2");
-        if (!(StepFraction > 0 && StepFraction <= 2)) throw new ArgumentException($"finite-difference step {StepFraction} must be in (0, 2] posterior standard deviations");
-        return this;
-    }
-}
-
-/// <summary>Runs a long stage of a computation, showing its progress (a progress bar in the CLI).</summary>
-public interface IStageReporter
-{
-    /// <summary>Runs <paramref name="work"/>, which reports how many of <paramref name="total"/> steps are done.</summary>
-    T Run<T>(string title, int total, Func<IProgress<int>, T> work);
-
-    /// <summary>Runs stages without showing anything.</summary>
-    static IStageReporter Silent { get; } = new SilentStageReporter();
-
-    private sealed class SilentStageReporter : IStageReporter
-    {
-        public T Run<T>(string title, int total, Func<IProgress<int>, T> work) => work(new Progress<int>());
-    }
-}
-
-/// <summary>One validated θ of a refinement.</summary>
-/// <param name="Round">0 for the posterior mean, then 1, 2, …</param>
-/// <param name="Theta">The θ validated.</param>
-/// <param name="Validation">Solver (and CNN) η of fresh structures at θ.</param>
-/// <param name="Step">The change of θ from the previous round (null in round 0).</param>
-/// <param name="StepScale">The fraction of the computed correction taken: 1, or less where the full step left the prior's support.</param>
-/// <param name="ActiveBounds">Bounds of the prior's support the step was held on (θ slid along the boundary).</param>
-public sealed record RefinementRound(int Round, SpinodoidParameters Theta, ValidationSummary Validation, double[]? Step, double StepScale = 1,
-    int ActiveBounds = 0)
-{
-    /// <summary>The largest relative deviation of the mean solver η from the target over the targeted directions.</summary>
-    public double WorstError(DiffusivityTarget target) =>
-        Validation.RelativeError(target).Max(e => e is double v ? double.IsNaN(v) ? double.PositiveInfinity : Math.Abs(v) : 0);
-}
-
-/// <summary>The outcome of a refinement: every round, the best one, and why it ended.</summary>
-/// <param name="Target">The target η.</param>
-/// <param name="Rounds">Round 0 (the posterior mean) and the correction rounds.</param>
-/// <param name="Jacobian">∂E[η]/∂θ of the surrogate at the posterior mean (3 × 4); null when no correction was needed.</param>
-/// <param name="StopReason">A sentence saying why it ended.</param>
-public sealed record RefinementResult(DiffusivityTarget Target, IReadOnlyList<RefinementRound> Rounds, double[,]? Jacobian, string StopReason)
-{
-    /// <summary>The round whose validated η is closest to the target (smallest worst-direction error).</summary>
-    public RefinementRound Best => Rounds.MinBy(r => r.WorstError(Target))!;
-
-    /// <summary>Wall time of the whole refinement, validations included.</summary>
-    public double Seconds { get; init; }
-}
 
 /// <summary>
 /// Calibrates a surrogate-based design against the solver (not in the paper). The CNN carries a small systematic error
@@ -94,7 +25,6 @@ public static class DesignRefinement
         IStageReporter? stages = null, CancellationToken cancellation = default)
     {
         settings = (settings ?? new RefinementSettings()).Validated();
-        target.Validated();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var theta = posterior.Mean();
         var covariance = posterior.Covariance();
@@ -210,7 +140,7 @@ public static class DesignRefinement
         for (int b = 0; b < m; b++)
         for (int k = 0; k < dimension; k++)
             s[a, b] += rows[a].Row[k] * gain[k, b];
-        var y = Solve(s, rows.Select(c => c.Value).ToArray());
+        var y = DenseLinearAlgebra.Solve(s, rows.Select(c => c.Value).ToArray());
         if (y is null) return null;
         var step = new double[dimension];
         for (int i = 0; i < dimension; i++)
@@ -233,7 +163,7 @@ public static class DesignRefinement
     {
         activeBounds = 0;
         int n = theta.Length;
-        var precision = Invert(covariance);
+        var precision = DenseLinearAlgebra.Invert(covariance);
         if (precision is null) return null;
         // Objective ½ Δᵀ H Δ − gᵀ Δ.
         var h = new double[n, n];
@@ -257,7 +187,7 @@ public static class DesignRefinement
             h[i, j] += lambda * precision[i, j];
         // Bounds on Δθ, aimed a hair inside so that the prior's density is positive on them.
         var normals = bounds.Select(b => b.Normal).ToArray();
-        var limits = bounds.Select(b => Math.Max(0, b.Bound - Dot(b.Normal, theta) - 1e-9 * Math.Max(1, Math.Abs(b.Bound)) * Math.Sqrt(Dot(b.Normal, b.Normal)))).ToArray();
+        var limits = bounds.Select(b => Math.Max(0, b.Bound - DenseLinearAlgebra.Dot(b.Normal, theta) - 1e-9 * Math.Max(1, Math.Abs(b.Bound)) * Math.Sqrt(DenseLinearAlgebra.Dot(b.Normal, b.Normal)))).ToArray();
 
         var step = new double[n];
         var working = new List<int>();
@@ -279,10 +209,10 @@ public static class DesignRefinement
             for (int a = 0; a < m; a++)
             for (int i = 0; i < n; i++)
                 kkt[n + a, i] = kkt[i, n + a] = normals[working[a]][i];
-            var solution = Solve(kkt, rhs);
+            var solution = DenseLinearAlgebra.Solve(kkt, rhs);
             if (solution is null) return null;
             var p = solution[..n];
-            double size = Math.Sqrt(Dot(p, p)), scale = Math.Sqrt(Dot(step, step)) + Math.Sqrt(Dot(g, g)) / Math.Max(traceH, 1e-300);
+            double size = Math.Sqrt(DenseLinearAlgebra.Dot(p, p)), scale = Math.Sqrt(DenseLinearAlgebra.Dot(step, step)) + Math.Sqrt(DenseLinearAlgebra.Dot(g, g)) / Math.Max(traceH, 1e-300);
             if (size <= 1e-6 * scale)
             {
                 // Stationary on the working set: done unless a bound pulls the wrong way (negative multiplier).
@@ -300,9 +230,9 @@ public static class DesignRefinement
             for (int k = 0; k < normals.Length; k++)
             {
                 if (working.Contains(k)) continue;
-                double rate = Dot(normals[k], p);
+                double rate = DenseLinearAlgebra.Dot(normals[k], p);
                 if (rate <= 0) continue;
-                double room = (limits[k] - Dot(normals[k], step)) / rate;
+                double room = (limits[k] - DenseLinearAlgebra.Dot(normals[k], step)) / rate;
                 if (room < alpha) (alpha, blocking) = (Math.Max(room, 0), k);
             }
             for (int i = 0; i < n; i++) step[i] += alpha * p[i];
@@ -315,13 +245,6 @@ public static class DesignRefinement
     private static List<(double[] Row, double Value)> TargetedRows(double[,] jacobian, double?[] residual) =>
         Enumerable.Range(0, residual.Length).Where(d => residual[d] is not null)
             .Select(d => (Enumerable.Range(0, jacobian.GetLength(1)).Select(k => jacobian[d, k]).ToArray(), residual[d]!.Value)).ToList();
-
-    private static double Dot(double[] a, double[] b)
-    {
-        double sum = 0;
-        for (int i = 0; i < a.Length; i++) sum += a[i] * b[i];
-        return sum;
-    }
 
     /// <summary>
     /// Finite-difference offsets below and above the posterior mean: a fraction of each parameter's posterior standard
@@ -368,51 +291,5 @@ public static class DesignRefinement
             if (prior.Density(next) > 0) return (next, scale);
         }
         return (null, 0);
-    }
-
-    private static double[,]? Invert(double[,] matrix)
-    {
-        int n = matrix.GetLength(0);
-        var inverse = new double[n, n];
-        for (int j = 0; j < n; j++)
-        {
-            var column = Solve(matrix, Enumerable.Range(0, n).Select(i => i == j ? 1.0 : 0).ToArray());
-            if (column is null) return null;
-            for (int i = 0; i < n; i++) inverse[i, j] = column[i];
-        }
-        return inverse;
-    }
-
-    /// <summary>Gaussian elimination with partial pivoting for the small (≤ 8 × 8) systems here; null when singular.</summary>
-    private static double[]? Solve(double[,] matrix, double[] rhs)
-    {
-        int n = rhs.Length;
-        var a = (double[,])matrix.Clone();
-        var b = (double[])rhs.Clone();
-        double scale = 0;
-        foreach (var v in a) scale = Math.Max(scale, Math.Abs(v));
-        for (int col = 0; col < n; col++)
-        {
-            int pivot = col;
-            for (int r = col + 1; r < n; r++)
-                if (Math.Abs(a[r, col]) > Math.Abs(a[pivot, col])) pivot = r;
-            if (!(Math.Abs(a[pivot, col]) > 1e-12 * scale)) return null;
-            for (int k = 0; k < n; k++) (a[col, k], a[pivot, k]) = (a[pivot, k], a[col, k]);
-            (b[col], b[pivot]) = (b[pivot], b[col]);
-            for (int r = col + 1; r < n; r++)
-            {
-                double f = a[r, col] / a[col, col];
-                for (int k = col; k < n; k++) a[r, k] -= f * a[col, k];
-                b[r] -= f * b[col];
-            }
-        }
-        var x = new double[n];
-        for (int r = n - 1; r >= 0; r--)
-        {
-            double v = b[r];
-            for (int k = r + 1; k < n; k++) v -= a[r, k] * x[k];
-            x[r] = v / a[r, r];
-        }
-        return x;
     }
 }

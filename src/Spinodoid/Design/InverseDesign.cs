@@ -1,5 +1,6 @@
 using System.Globalization;
 using Spinodoid.Microstructure;
+using Spinodoid.Design.Abc;
 
 namespace Spinodoid.Design;
 
@@ -27,11 +28,10 @@ public enum DesignMode
 /// <param name="MaxTime">Optional wall-time limit.</param>
 /// <param name="MinAcceptanceRate">Stop when a generation accepts fewer than this fraction (after 10·P calls).</param>
 /// <param name="BatchSize">Proposals simulated together.</param>
-/// <param name="Simulator">Description of the simulator (recorded; part of the resume check).</param>
 public sealed record DesignRequest(
     DiffusivityTarget Target, DesignMode Mode = DesignMode.Default, int? PopulationSize = null, double FinalTolerance = 0.01,
     double Quantile = 0.1, IReadOnlyList<double>? Tolerances = null, ulong Seed = 0, double? PorosityMin = null, double? PorosityMax = null,
-    long? MaxSimulations = null, TimeSpan? MaxTime = null, double MinAcceptanceRate = 0.001, int BatchSize = 32, string Simulator = "")
+    long? MaxSimulations = null, TimeSpan? MaxTime = null, double MinAcceptanceRate = 0.001, int BatchSize = 32)
 {
     /// <summary>P: the given population size or the mode's default.</summary>
     public int Population => PopulationSize ?? (Mode == DesignMode.Paper ? 512 : 256);
@@ -57,11 +57,16 @@ public sealed record DesignRequest(
         return rules;
     }
 
-    /// <summary>The settings that decide the result (a run folder only resumes a run with the same fingerprint).</summary>
-    public string Fingerprint() => string.Join(";", $"target={Target}", $"mode={Mode}", $"P={Population}",
+    /// <summary>
+    /// The settings that decide the result, with the <paramref name="simulator"/>'s name (a run folder only resumes a
+    /// run with the same fingerprint). Numbers are written in round-trip form, so targets that differ anywhere differ here.
+    /// </summary>
+    public string Fingerprint(string simulator) => string.Join(";", $"target={Target.RoundTrip()}", $"mode={Mode}", $"P={Population}",
         $"final={FinalTolerance.ToString("R", CultureInfo.InvariantCulture)}", $"quantile={Quantile.ToString("R", CultureInfo.InvariantCulture)}",
         $"tolerances={string.Join("/", (Tolerances ?? []).Select(t => t.ToString("R", CultureInfo.InvariantCulture)))}", $"seed={Seed}",
-        $"porosity={PorosityMin}..{PorosityMax}", $"simulator={Simulator}");
+        $"porosity={RoundTrip(PorosityMin)}..{RoundTrip(PorosityMax)}", $"simulator={simulator}");
+
+    private static string RoundTrip(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "";
 
     /// <summary>Throws on out-of-range settings, naming the value and the allowed range.</summary>
     public DesignRequest Validated()
@@ -79,24 +84,27 @@ public sealed record DesignRequest(
 /// <summary>The inverse design of a spinodoid with prescribed diffusivity by ABC-PMC (paper, "Optimization and inverse design").</summary>
 public static class InverseDesign
 {
-    /// <summary>Names of θ's components, in vector order.</summary>
-    public static IReadOnlyList<string> ParameterNames { get; } = ["a_x", "a_y", "a_z", "porosity"];
-
     /// <summary>Summary names of the simulator output.</summary>
     public static IReadOnlyList<string> SummaryNames { get; } = ["eta_x", "eta_y", "eta_z"];
 
-    /// <summary>The run folder's store for a request.</summary>
-    public static AbcRunDirectory Store(string directory, DesignRequest request) =>
-        new(directory, ParameterNames, SummaryNames, request.Fingerprint());
+    /// <summary>The run folder's store for a request and the simulator it runs with.</summary>
+    public static AbcRunDirectory Store(string directory, DesignRequest request, ISimulator simulator) =>
+        new(directory, SpinodoidParameters.Names, SummaryNames, request.Fingerprint(simulator.Name));
 
-    /// <summary>Runs (or resumes) the design in <paramref name="directory"/>; outputs are written by <see cref="Reports.DesignReport"/>.</summary>
+    /// <summary>
+    /// Runs (or resumes) the ABC part of a design in <paramref name="directory"/>. <see cref="DesignPipeline"/> runs
+    /// the whole design (validation, refinement and the report as well).
+    /// </summary>
     public static AbcResult Run(DesignRequest request, ISimulator simulator, string directory,
-        IProgress<AbcProgress>? progress = null, CancellationToken cancellation = default)
+        IProgress<AbcProgress>? progress = null, CancellationToken cancellation = default) =>
+        Run(request.Validated(), simulator, Store(directory, request, simulator), progress, cancellation);
+
+    /// <summary>The same for a validated request and its store.</summary>
+    internal static AbcResult Run(DesignRequest validated, ISimulator simulator, IAbcStore store,
+        IProgress<AbcProgress>? progress, CancellationToken cancellation)
     {
-        request = request.Validated();
-        var sampler = new AbcPmcSampler(request.Prior(), simulator, new MeanAbsolutePercentageDistance(request.Target), request.Kernel(),
-            request.Schedule(), request.StoppingRules(), new AbcSettings(request.Population, request.Seed, request.BatchSize),
-            Store(directory, request));
+        var sampler = new AbcPmcSampler(validated.Prior(), simulator, new MeanAbsolutePercentageDistance(validated.Target), validated.Kernel(),
+            validated.Schedule(), validated.StoppingRules(), new AbcSettings(validated.Population, validated.Seed, validated.BatchSize), store);
         return sampler.Run(progress, cancellation);
     }
 }

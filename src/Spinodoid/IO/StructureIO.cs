@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
 
 namespace Spinodoid.IO;
 

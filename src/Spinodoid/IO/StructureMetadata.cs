@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
 
 namespace Spinodoid.IO;
 
@@ -11,10 +12,8 @@ public static class StructureMetadata
     /// <summary>Describes a structure: shape, encoding, and its provenance when known.</summary>
     public static JsonObject Describe(VoxelStructure structure, string dtype, int poreValue)
     {
-        var json = new JsonObject
+        var json = new JsonObject(ProgramInfo.Header(structure.Provenance?.ProgramVersion))
         {
-            ["program"] = "spinodoid",
-            ["version"] = structure.Provenance?.ProgramVersion ?? SpinodoidGenerator.ProgramVersion,
             ["shape"] = new JsonArray(structure.Shape.Nx, structure.Shape.Ny, structure.Shape.Nz),
             ["order"] = "x fastest (Fortran order of an (Nx, Ny, Nz) array)",
             ["dtype"] = dtype,

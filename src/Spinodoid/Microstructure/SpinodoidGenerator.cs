@@ -15,12 +15,6 @@ public static class SpinodoidGenerator
     /// <summary>The largest grid side accepted (one byte array must hold N³ voxels).</summary>
     public const int MaximumSize = 1280;
 
-    /// <summary>The program version recorded in outputs.</summary>
-    public static string ProgramVersion { get; } =
-        typeof(SpinodoidGenerator).Assembly
-            .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
-            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion
-            .Split('+')[0] ?? "0.0.0";
 
     /// <summary>Generates the structure for (θ, seed) on an N³ grid.</summary>
     public static VoxelStructure Generate(SpinodoidParameters theta, ulong seed, int n)
@@ -38,7 +32,7 @@ public static class SpinodoidGenerator
         {
             BufferPool<float>.Return(field);
         }
-        return new VoxelStructure(GridShape.Cube(n), pore, new StructureProvenance(theta, seed, ProgramVersion));
+        return new VoxelStructure(GridShape.Cube(n), pore, new StructureProvenance(theta, seed, ProgramInfo.Version));
     }
 
     /// <summary>
@@ -107,7 +101,7 @@ public static class SpinodoidGenerator
             for (int i = 0; i < plane.Length; i++) plane[i] -= t;
         });
         // Ψ − T < 0 is the quantile mask itself (ties at the threshold aside, which keep the quantile's choice).
-        return new VoxelStructure(shape, pore!, new StructureProvenance(theta, seed, ProgramVersion))
+        return new VoxelStructure(shape, pore!, new StructureProvenance(theta, seed, ProgramInfo.Version))
             .WithContinuousGeometry(phi, builder!.Build());
     }
 

@@ -25,6 +25,12 @@ public sealed record SpinodoidParameters(LengthScales LengthScales, double Poros
     public SpinodoidParameters(double ax, double ay, double az, double porosity)
         : this(new LengthScales(ax, ay, az), porosity) { }
 
+    /// <summary>Names of θ's components in files (CSV columns, JSON keys), in vector order.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["a_x", "a_y", "a_z", "porosity"];
+
+    /// <summary>Symbols of θ's components in tables and plots (the paper's), in vector order.</summary>
+    public static IReadOnlyList<string> Symbols { get; } = ["a_x", "a_y", "a_z", "ε"];
+
     /// <summary>θ as the vector (a_x, a_y, a_z, ε).</summary>
     public double[] ToVector() => [LengthScales.X, LengthScales.Y, LengthScales.Z, Porosity];
 

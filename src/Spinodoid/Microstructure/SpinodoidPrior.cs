@@ -1,3 +1,5 @@
+using Spinodoid.Runtime;
+
 namespace Spinodoid.Microstructure;
 
 /// <summary>

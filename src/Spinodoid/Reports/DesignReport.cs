@@ -4,8 +4,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spinodoid.Design;
+using Spinodoid.Design.Abc;
 using Spinodoid.IO;
 using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
 
 namespace Spinodoid.Reports;
 
@@ -16,22 +18,29 @@ namespace Spinodoid.Reports;
 public static class DesignReport
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
-    private static readonly string[] ParameterLabels = ["a_x", "a_y", "a_z", "ε"];
     private static readonly string[] DirectionLabels = ["η_x", "η_y", "η_z"];
 
-    /// <summary>The summary of a run as JSON (inputs, seed, version, status, posterior mean and 95 % intervals).</summary>
-    public static JsonObject Summary(DesignRequest request, AbcResult result, RefinementResult? refinement = null)
+    /// <summary>Writes every output of a design (<see cref="Write"/>): the pipeline's outputs for the CLI.</summary>
+    public static IDesignOutputs Files { get; } = new FileOutputs();
+
+    private sealed class FileOutputs : IDesignOutputs
     {
+        public void Write(DesignOutcome outcome) => DesignReport.Write(outcome);
+    }
+
+    /// <summary>The summary of a run as JSON (inputs, seed, version, status, posterior mean and 95 % intervals).</summary>
+    public static JsonObject Summary(DesignOutcome outcome)
+    {
+        var (request, result, refinement) = (outcome.Request, outcome.Abc, outcome.Refinement);
         var validation = refinement?.Rounds[0].Validation;
         var posterior = result.Posterior;
-        var json = new JsonObject
+        var json = new JsonObject(ProgramInfo.Header())
         {
-            ["program"] = "spinodoid", ["version"] = SpinodoidGenerator.ProgramVersion,
             ["target"] = new JsonArray(request.Target.Components.Select(c => c is double v ? JsonValue.Create(v) : null).ToArray<JsonNode?>()),
             ["mode"] = request.Mode.ToString().ToLowerInvariant(), ["kernel"] = request.Kernel().Name,
-            ["tolerance_schedule"] = request.Schedule() is FixedToleranceSchedule f ? string.Join(",", f.Tolerances.Select(t => t.ToString("G4", Invariant))) : $"quantile {request.Quantile} → {request.FinalTolerance}",
+            ["tolerance_schedule"] = request.Schedule() is FixedToleranceSchedule f ? string.Join(",", f.Tolerances.Select(t => t.ToString("G4", Invariant))) : string.Create(Invariant, $"quantile {request.Quantile} → {request.FinalTolerance}"),
             ["final_tolerance"] = request.FinalTolerance, ["population_size"] = request.Population, ["seed"] = request.Seed,
-            ["porosity_range"] = new JsonArray(request.PorosityMin, request.PorosityMax), ["simulator"] = request.Simulator,
+            ["porosity_range"] = new JsonArray(request.PorosityMin, request.PorosityMax), ["simulator"] = outcome.Simulator,
             ["status"] = result.ReachedFinalTolerance ? "converged" : "stopped", ["stop_reason"] = result.StopReason,
             ["simulations"] = result.TotalSimulations, ["seconds_this_invocation"] = Math.Round(result.Elapsed.TotalSeconds, 2),
             ["seconds_all_generations"] = Math.Round(result.Generations.Sum(g => g.Seconds), 2),
@@ -86,7 +95,7 @@ public static class DesignReport
         return json;
     }
 
-    private static readonly IReadOnlyList<string> Names = InverseDesign.ParameterNames;
+    private static readonly IReadOnlyList<string> Names = SpinodoidParameters.Names;
 
     private static JsonObject Named(double[] theta) =>
         new(Enumerable.Range(0, 4).Select(i => new KeyValuePair<string, JsonNode?>(Names[i], theta[i])));
@@ -112,22 +121,22 @@ public static class DesignReport
         return json;
     }
 
-    /// <summary>Writes posterior.csv, summary.json, posterior.png and report.html into <paramref name="directory"/> (the run folder, which already holds generations.csv).</summary>
-    public static void Write(string directory, DesignRequest request, AbcResult result, RefinementResult? refinement = null)
+    /// <summary>Writes posterior.csv, summary.json, posterior.png and report.html into the run folder (which already holds generations.csv).</summary>
+    public static void Write(DesignOutcome outcome)
     {
+        var (directory, request, result, refinement) = (outcome.Directory, outcome.Request, outcome.Abc, outcome.Refinement);
         var validation = refinement?.Rounds[0].Validation;
         Directory.CreateDirectory(directory);
-        var store = InverseDesign.Store(directory, request);
         if (result.Posterior is { } posterior)
         {
-            AtomicFile.WriteText(Path.Combine(directory, "posterior.csv"), store.ParticleTable(posterior));
+            AtomicFile.WriteText(Path.Combine(directory, "posterior.csv"), outcome.Store.ParticleTable(posterior));
             WritePosteriorFigure(posterior, Path.Combine(directory, "posterior.png"), refinement is { Best.Round: > 0 } r ? r.Best.Theta.ToVector() : null);
         }
-        var summary = Summary(request, result, refinement);
+        var summary = Summary(outcome);
         AtomicFile.WriteText(Path.Combine(directory, "summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         if (validation is not null) WriteValidation(validation, Path.Combine(directory, "validation"), request.Target);
         foreach (var round in refinement?.Rounds.Skip(1) ?? [])
-            WriteValidation(round.Validation, Path.Combine(directory, $"refinement-{round.Round}"), request.Target);
+            WriteValidation(round.Validation, Path.Combine(directory, string.Create(Invariant, $"refinement-{round.Round}")), request.Target);
         AtomicFile.WriteText(Path.Combine(directory, "report.html"), Html(directory, request, result, summary, refinement));
     }
 
@@ -154,16 +163,16 @@ public static class DesignReport
             foreach (var bar in bars.Bars) bar.Size = width;
             var line = plot.Add.VerticalLine(mean[i]);
             line.LineColor = ScottPlot.Colors.Red;
-            string title = $"{ParameterLabels[i]}: mean {mean[i]:0.0000}";
+            string title = string.Create(Invariant, $"{SpinodoidParameters.Symbols[i]}: mean {mean[i]:0.0000}");
             if (design is not null)
             {
                 var marker = plot.Add.VerticalLine(design[i]);
                 marker.LineColor = ScottPlot.Colors.Green;
                 marker.LinePattern = ScottPlot.LinePattern.Dashed;
-                title += $", design {design[i]:0.0000}";
+                title += string.Create(Invariant, $", design {design[i]:0.0000}");
             }
             plot.Title(title);
-            plot.XLabel(ParameterLabels[i]);
+            plot.XLabel(SpinodoidParameters.Symbols[i]);
             plot.YLabel("posterior density");
             plots[i] = plot;
         }
@@ -191,7 +200,7 @@ public static class DesignReport
                 lo = Math.Min(lo, cnn.Min()); hi = Math.Max(hi, cnn.Max());
                 var points = plot.Add.ScatterPoints(solver, cnn);
                 points.MarkerSize = 5;
-                plot.YLabel($"{DirectionLabels[d]} (CNN)");
+                plot.YLabel(string.Create(Invariant, $"{DirectionLabels[d]} (CNN)"));
             }
             else
             {
@@ -207,9 +216,9 @@ public static class DesignReport
                 var line = plot.Add.VerticalLine(t);
                 line.LineColor = ScottPlot.Colors.Red;
             }
-            plot.XLabel($"{DirectionLabels[d]} (solver, N = {validation.Size})");
-            plot.Title($"{DirectionLabels[d]}: solver {validation.SolverMean[d]:0.000} ± {validation.SolverStd[d]:0.000}" +
-                       (validation.SurrogateMean is { } m ? $", CNN {m[d]:0.000}" : ""));
+            plot.XLabel(string.Create(Invariant, $"{DirectionLabels[d]} (solver, N = {validation.Size})"));
+            plot.Title(string.Create(Invariant, $"{DirectionLabels[d]}: solver {validation.SolverMean[d]:0.000} ± {validation.SolverStd[d]:0.000}") +
+                       (validation.SurrogateMean is { } m ? string.Create(Invariant, $", CNN {m[d]:0.000}") : ""));
             plots[d] = plot;
         }
         PlotImages.WriteRow(pathWithoutExtension + ".png", 420, 400, plots);
@@ -218,7 +227,7 @@ public static class DesignReport
     private static string StepNote(RefinementRound round) => round.Step is null ? "" : string.Join(", ", new[]
     {
         round.StepScale < 1 ? string.Create(Invariant, $"{round.StepScale:0.###} of the correction (prior's support)") : "full correction",
-        round.ActiveBounds > 0 ? $"{round.ActiveBounds} support bound{(round.ActiveBounds > 1 ? "s" : "")} held" : "",
+        round.ActiveBounds > 0 ? string.Create(Invariant, $"{round.ActiveBounds} support bound{(round.ActiveBounds > 1 ? "s" : "")} held") : "",
     }.Where(t => t.Length > 0));
 
     private static string Html(string directory, DesignRequest request, AbcResult result, JsonObject summary, RefinementResult? refinement)
@@ -230,26 +239,26 @@ public static class DesignReport
             .Append("</title><style>body{font-family:sans-serif;max-width:1600px;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}img{max-width:100%}</style></head><body>");
         html.Append("<h1>Inverse design: target η = (").Append(WebUtility.HtmlEncode(request.Target.ToString())).Append(")</h1>");
         html.Append("<p>").Append(WebUtility.HtmlEncode(result.ReachedFinalTolerance ? "Converged: " : "Stopped early: ")).Append(WebUtility.HtmlEncode(result.StopReason))
-            .Append($". {result.TotalSimulations} simulator calls, {result.Generations.Count} generations.</p>");
+            .Append(Invariant, $". {result.TotalSimulations} simulator calls, {result.Generations.Count} generations.</p>");
         if (result.Posterior is { } posterior)
         {
             var mean = posterior.Mean();
             html.Append("<h2>Posterior</h2><table><tr><th>parameter</th><th>mean</th><th>2.5 %</th><th>97.5 %</th></tr>");
             for (int i = 0; i < 4; i++)
-                html.Append($"<tr><td>{ParameterLabels[i]}</td><td>{mean[i]:0.00000}</td><td>{posterior.Quantile(i, 0.025):0.00000}</td><td>{posterior.Quantile(i, 0.975):0.00000}</td></tr>");
+                html.Append(Invariant, $"<tr><td>{SpinodoidParameters.Symbols[i]}</td><td>{mean[i]:0.00000}</td><td>{posterior.Quantile(i, 0.025):0.00000}</td><td>{posterior.Quantile(i, 0.975):0.00000}</td></tr>");
             html.Append("</table>").Append(Img(Path.Combine(directory, "posterior.png")));
         }
         html.Append("<h2>Generations</h2><table><tr><th>generation</th><th>tolerance</th><th>simulations</th><th>acceptance</th><th>ESS</th><th>seconds</th></tr>");
         foreach (var g in result.Generations)
-            html.Append($"<tr><td>{g.Generation}</td><td>{(double.IsInfinity(g.Tolerance) ? "∞" : (100 * g.Tolerance).ToString("0.###", Invariant) + " %")}</td><td>{g.Simulations}</td><td>{g.AcceptanceRate:P2}</td><td>{g.EffectiveSampleSize:0}</td><td>{g.Seconds:0.0}</td></tr>");
+            html.Append(Invariant, $"<tr><td>{g.Generation}</td><td>{(double.IsInfinity(g.Tolerance) ? "∞" : (100 * g.Tolerance).ToString("0.###", Invariant) + " %")}</td><td>{g.Simulations}</td><td>{g.AcceptanceRate:P2}</td><td>{g.EffectiveSampleSize:0}</td><td>{g.Seconds:0.0}</td></tr>");
         html.Append("</table>");
         if (validation is not null)
         {
-            html.Append($"<h2>Validation with the solver ({validation.Samples.Count} structures, N = {validation.Size})</h2><table><tr><th></th><th>η_x</th><th>η_y</th><th>η_z</th></tr>");
-            html.Append("<tr><td>target</td>").Append(string.Concat(request.Target.Components.Select(c => $"<td>{(c is double v ? v.ToString("0.000", Invariant) : "free")}</td>"))).Append("</tr>");
-            html.Append("<tr><td>solver mean ± sd</td>").Append(string.Concat(Enumerable.Range(0, 3).Select(d => $"<td>{validation.SolverMean[d]:0.000} ± {validation.SolverStd[d]:0.000}</td>"))).Append("</tr>");
+            html.Append(Invariant, $"<h2>Validation with the solver ({validation.Samples.Count} structures, N = {validation.Size})</h2><table><tr><th></th><th>η_x</th><th>η_y</th><th>η_z</th></tr>");
+            html.Append("<tr><td>target</td>").Append(string.Concat(request.Target.Components.Select(c => string.Create(Invariant, $"<td>{(c is double v ? v.ToString("0.000", Invariant) : "free")}</td>")))).Append("</tr>");
+            html.Append("<tr><td>solver mean ± sd</td>").Append(string.Concat(Enumerable.Range(0, 3).Select(d => string.Create(Invariant, $"<td>{validation.SolverMean[d]:0.000} ± {validation.SolverStd[d]:0.000}</td>")))).Append("</tr>");
             if (validation.SurrogateMean is { } m)
-                html.Append("<tr><td>CNN mean</td>").Append(string.Concat(m.Select(v => $"<td>{v:0.000}</td>"))).Append("</tr>");
+                html.Append("<tr><td>CNN mean</td>").Append(string.Concat(m.Select(v => string.Create(Invariant, $"<td>{v:0.000}</td>")))).Append("</tr>");
             html.Append("</table>").Append(Img(Path.Combine(directory, "validation.png")));
         }
         if (refinement is { Rounds.Count: > 1 })
@@ -262,14 +271,14 @@ public static class DesignReport
             foreach (var round in refinement.Rounds)
             {
                 string style = round == best ? " style=\"font-weight:bold\"" : "";
-                html.Append($"<tr{style}><td>{round.Round}{(round == best ? " (design)" : "")}</td><td>{WebUtility.HtmlEncode(round.Theta.ToString())}</td>")
-                    .Append(string.Concat(round.Validation.SolverMean.Select(v => $"<td>{v:0.0000}</td>")))
-                    .Append(string.Concat(round.Validation.RelativeError(request.Target).Select(e => $"<td>{(e is double v ? (100 * v).ToString("+0.00;-0.00", Invariant) + " %" : "free")}</td>")))
-                    .Append($"<td>{StepNote(round)}</td></tr>");
+                html.Append(Invariant, $"<tr{style}><td>{round.Round}{(round == best ? " (design)" : "")}</td><td>{WebUtility.HtmlEncode(round.Theta.ToString())}</td>")
+                    .Append(string.Concat(round.Validation.SolverMean.Select(v => string.Create(Invariant, $"<td>{v:0.0000}</td>"))))
+                    .Append(string.Concat(round.Validation.RelativeError(request.Target).Select(e => string.Create(Invariant, $"<td>{(e is double v ? (100 * v).ToString("+0.00;-0.00", Invariant) + " %" : "free")}</td>"))))
+                    .Append(Invariant, $"<td>{StepNote(round)}</td></tr>");
             }
             html.Append("</table>");
             foreach (var round in refinement.Rounds.Skip(1))
-                html.Append($"<h3>Round {round.Round}</h3>").Append(Img(Path.Combine(directory, $"refinement-{round.Round}.png")));
+                html.Append(Invariant, $"<h3>Round {round.Round}</h3>").Append(Img(Path.Combine(directory, string.Create(Invariant, $"refinement-{round.Round}.png"))));
         }
         html.Append("<h2>Settings</h2><pre>").Append(WebUtility.HtmlEncode(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))).Append("</pre></body></html>");
         return html.ToString();

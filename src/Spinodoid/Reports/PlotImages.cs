@@ -1,5 +1,6 @@
 using SkiaSharp;
 using Spinodoid.IO;
+using Spinodoid.Runtime;
 
 namespace Spinodoid.Reports;
 

@@ -1,6 +1,7 @@
 using SkiaSharp;
 using Spinodoid.IO;
 using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
 
 namespace Spinodoid.Reports;
 

@@ -35,19 +35,24 @@ public sealed class SurrogateModel : IDisposable
     /// <summary>Grid side N of the structures it was trained on (input side N/2).</summary>
     public int StructureSize { get; }
 
+    /// <summary>SHA-256 of the weights file this model was loaded from or saved to (hex, 16 digits); null before either.</summary>
+    public string? WeightsDigest { get; private set; }
+
+    private static string Digest(string weightsPath)
+    {
+        using var stream = File.OpenRead(weightsPath);
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream))[..16].ToLowerInvariant();
+    }
+
     /// <summary>Saves weights and description atomically into <paramref name="directory"/>.</summary>
     public void Save(string directory, JsonObject? training = null)
     {
         Directory.CreateDirectory(directory);
         string weights = Path.Combine(directory, WeightsName);
-        string temporary = weights + $".{Environment.ProcessId}.tmp";
-        Network.save(temporary);
-        File.Move(temporary, weights, overwrite: true);
+        AtomicFile.WriteFile(weights, temporary => { Network.save(temporary); WeightsDigest = Digest(temporary); });
         var a = Network.Architecture;
-        var card = new JsonObject
+        var card = new JsonObject(ProgramInfo.Header())
         {
-            ["program"] = "spinodoid",
-            ["version"] = SpinodoidGenerator.ProgramVersion,
             ["kind"] = "spinodoid surrogate",
             ["architecture"] = new JsonObject
             {
@@ -82,7 +87,7 @@ public sealed class SurrogateModel : IDisposable
             var network = new DiffusivityNetwork(architecture);
             network.load(weights);
             network.eval();
-            return new SurrogateModel(network, card["structure_size"]!.GetValue<int>());
+            return new SurrogateModel(network, card["structure_size"]!.GetValue<int>()) { WeightsDigest = Digest(weights) };
         }
         catch (Exception e) when (e is JsonException or NullReferenceException or InvalidOperationException or FormatException or ArgumentException)
         {

@@ -117,10 +117,8 @@ public static class SurrogateTrainer
                 best = evaluation.MseLogit;
                 model.Save(outputDirectory, TrainingCard(datasetDirectory, options, metrics));
             }
-            network.save(Path.Combine(outputDirectory, LastWeights + ".tmp"));
-            File.Move(Path.Combine(outputDirectory, LastWeights + ".tmp"), Path.Combine(outputDirectory, LastWeights), overwrite: true);
-            optimizer.save_state_dict(Path.Combine(outputDirectory, LastOptimizer + ".tmp"));
-            File.Move(Path.Combine(outputDirectory, LastOptimizer + ".tmp"), Path.Combine(outputDirectory, LastOptimizer), overwrite: true);
+            AtomicFile.WriteFile(Path.Combine(outputDirectory, LastWeights), temporary => network.save(temporary));
+            AtomicFile.WriteFile(Path.Combine(outputDirectory, LastOptimizer), temporary => optimizer.save_state_dict(temporary));
             WriteMetrics(Path.Combine(outputDirectory, MetricsName), history);
             AtomicFile.WriteText(statePath, new JsonObject
             {

@@ -1,3 +1,4 @@
+using Spinodoid.Runtime;
 namespace Spinodoid.Transport;
 
 /// <summary>
@@ -99,20 +100,8 @@ internal sealed class DenseCholesky
         }
         // Faces between an unknown and a non-unknown cell cannot occur (both ends of a conducting face are
         // unknowns), so the matrix is the exact coarse operator.
-        for (int j = 0; j < _n; j++)
-        {
-            double d = a[j * _n + j];
-            for (int k = 0; k < j; k++) d -= a[j * _n + k] * a[j * _n + k];
-            if (!(d > 0)) throw new InvalidOperationException("coarse operator is not positive definite");
-            d = Math.Sqrt(d);
-            a[j * _n + j] = d;
-            for (int i = j + 1; i < _n; i++)
-            {
-                double s = a[i * _n + j];
-                for (int k = 0; k < j; k++) s -= a[i * _n + k] * a[j * _n + k];
-                a[i * _n + j] = s / d;
-            }
-        }
+        if (double.IsNaN(DenseLinearAlgebra.CholeskyInPlace(a, _n)))
+            throw new InvalidOperationException("coarse operator is not positive definite");
         _l = a;
     }
 
@@ -120,18 +109,8 @@ internal sealed class DenseCholesky
     {
         Array.Clear(x);
         var y = new double[_n];
-        for (int i = 0; i < _n; i++)
-        {
-            double s = b[_cells[i]];
-            for (int k = 0; k < i; k++) s -= _l[i * _n + k] * y[k];
-            y[i] = s / _l[i * _n + i];
-        }
-        for (int i = _n - 1; i >= 0; i--)
-        {
-            double s = y[i];
-            for (int k = i + 1; k < _n; k++) s -= _l[k * _n + i] * y[k];
-            y[i] = s / _l[i * _n + i];
-        }
+        for (int i = 0; i < _n; i++) y[i] = b[_cells[i]];
+        DenseLinearAlgebra.CholeskySolve(_l, _n, y);
         for (int i = 0; i < _n; i++) x[_cells[i]] = (float)y[i];
     }
 }

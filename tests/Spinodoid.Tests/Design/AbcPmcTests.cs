@@ -1,5 +1,7 @@
 using Spinodoid.Design;
+using Spinodoid.Design.Abc;
 using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
 
 namespace Spinodoid.Tests.Design;
 
@@ -25,6 +27,7 @@ public sealed class AbcPmcTests : IDisposable
 
     private sealed class GaussianSimulator : ISimulator
     {
+        public string Name => "gaussian";
         public int Calls;
         public IReadOnlyList<double[]> Simulate(IReadOnlyList<Proposal> proposals, CancellationToken cancellation = default)
         {

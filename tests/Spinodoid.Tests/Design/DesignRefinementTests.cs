@@ -1,5 +1,7 @@
 using Spinodoid.Design;
+using Spinodoid.Design.Abc;
 using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
 
 namespace Spinodoid.Tests.Design;
 
@@ -10,6 +12,7 @@ public sealed class DesignRefinementTests
     /// <summary>η = A θ + c + noise(seed): the noise depends on the seed only, so common seeds cancel it exactly.</summary>
     private sealed class LinearSimulator(double[] offset, double noise) : ISimulator
     {
+        public string Name => "linear";
         public IReadOnlyList<double[]> Simulate(IReadOnlyList<Proposal> proposals, CancellationToken cancellation = default) =>
             proposals.Select(p => Evaluate(p.Theta, offset, noise * (new SeededRandom(p.Seed).NextDouble() - 0.5))).ToArray();
     }
@@ -19,7 +22,7 @@ public sealed class DesignRefinementTests
 
     private sealed class BoxPrior(double lo, double hi) : IPrior
     {
-        public IReadOnlyList<string> ParameterNames => InverseDesign.ParameterNames;
+        public IReadOnlyList<string> ParameterNames => SpinodoidParameters.Names;
         public double[] Sample(SeededRandom random) => Enumerable.Range(0, 4).Select(_ => lo + (hi - lo) * random.NextDouble()).ToArray();
         public double Density(ReadOnlySpan<double> theta)
         {
@@ -249,6 +252,7 @@ public sealed class DesignRefinementTests
 
     private sealed class RecordingSimulator(ISimulator inner, List<double[]> record) : ISimulator
     {
+        public string Name => inner.Name;
         public IReadOnlyList<double[]> Simulate(IReadOnlyList<Proposal> proposals, CancellationToken cancellation = default)
         {
             record.AddRange(proposals.Select(p => p.Theta));

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Spinodoid.Design;
+using Spinodoid.Design.Abc;
 using Spinodoid.Microstructure;
 using Spinodoid.Reports;
 using Spinodoid.Runtime;
@@ -80,10 +81,12 @@ public sealed class SpinodoidDesignTests : IDisposable
     public void ADesignWithTheSolverWritesEveryOutputAndResumes()
     {
         var request = new DesignRequest(new DiffusivityTarget(0.3, 0.3, null), PopulationSize: 16, FinalTolerance: 0.15, Seed: 2, BatchSize: 8,
-            PorosityMin: 0.5, PorosityMax: 0.7, Simulator: "solver N = 16");
+            PorosityMin: 0.5, PorosityMax: 0.7);
         var simulator = new SolverSimulator(16);
         string dir = Path.Combine(_root, "run");
-        var result = InverseDesign.Run(request, simulator, dir);
+        var job = new DesignJob(request, dir, new DesignValidationPlan(3, Refinement: new RefinementSettings(0)));
+        var outcome = DesignPipeline.Run(job, simulator, DesignReport.Files);
+        var result = outcome.Abc;
         Assert.True(result.ReachedFinalTolerance, result.StopReason);
         var posterior = result.Posterior!;
         Assert.All(posterior.Particles, p => Assert.True(p.Distance <= 0.15 && p.Theta[3] is >= 0.5 and <= 0.7));
@@ -91,18 +94,24 @@ public sealed class SpinodoidDesignTests : IDisposable
         var first = posterior.Particles[0];
         var check = DiffusivitySolver.SolveAll(SpinodoidGenerator.Generate(SpinodoidParameters.FromVector(first.Theta), first.Seed, 16));
         for (int d = 0; d < 3; d++) Assert.Equal(check[d].Diffusivity, first.Summary[d], 9);
+        // The validation is the solver's at the posterior mean, on the first validation seeds.
+        var validation = outcome.Refinement!.Rounds[0].Validation;
+        Assert.Equal(SpinodoidParameters.FromVector(posterior.Mean()), validation.Theta);
+        Assert.Equal(new RefinementSettings().ValidationSeed(0), validation.Samples[0].Seed);
+        foreach (var name in new[] { "posterior.csv", "generations.csv", "summary.json", "posterior.png", "report.html", "validation.png", "validation.csv" })
+            Assert.True(File.Exists(Path.Combine(dir, name)), name);
 
         // One forced refinement round (tolerance ~0), the solver standing in for the surrogate.
         var refinement = DesignRefinement.Refine(request.Target, posterior, new SpinodoidDesignPrior(SpinodoidPrior.Paper, 0.5, 0.7), simulator,
             (theta, round) => DesignValidation.Validate(theta, 3, 16, firstSeed: 100 + 10 * (ulong)round), new RefinementSettings(1, 1e-9, JacobianSeeds: 4));
         Assert.Equal(2, refinement.Rounds.Count);
-        DesignReport.Write(dir, request, result, refinement);
-        foreach (var name in new[] { "posterior.csv", "generations.csv", "summary.json", "posterior.png", "report.html", "validation.png", "validation.csv",
-                     "refinement-1.csv", "refinement-1.json", "refinement-1.png" })
+        DesignReport.Write(outcome with { Refinement = refinement });
+        foreach (var name in new[] { "refinement-1.csv", "refinement-1.json", "refinement-1.png" })
             Assert.True(File.Exists(Path.Combine(dir, name)), name);
         Assert.Equal(17, File.ReadAllLines(Path.Combine(dir, "posterior.csv")).Length);
         var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!;
         Assert.Equal("converged", summary["status"]!.GetValue<string>());
+        Assert.Equal(simulator.Name, summary["simulator"]!.GetValue<string>());
         Assert.Equal(result.TotalSimulations, summary["simulations"]!.GetValue<long>());
         Assert.Equal(posterior.Mean()[0], summary["posterior_mean"]!["a_x"]!.GetValue<double>(), 12);
         Assert.Contains("data:image/png;base64,", File.ReadAllText(Path.Combine(dir, "report.html")));
@@ -110,11 +119,26 @@ public sealed class SpinodoidDesignTests : IDisposable
         Assert.Equal(2, summary["refinement"]!["rounds"]!.AsArray().Count);
 
         // Running the finished design again resumes: nothing new is simulated and the posterior is the same.
-        var again = InverseDesign.Run(request, simulator, dir);
+        var again = DesignPipeline.Run(job with { Validation = null }, simulator).Abc;
         Assert.Equal(result.TotalSimulations, again.TotalSimulations);
         Assert.Equal(posterior.Particles.Select(p => p.Theta), again.Posterior!.Particles.Select(p => p.Theta));
-        // Another target in the same folder is refused.
+        // Another target, even one that prints alike, or another simulator, in the same folder is refused.
         Assert.Throws<ArgumentException>(() => InverseDesign.Run(request with { Target = new DiffusivityTarget(0.5, 0.5, 0.5) }, simulator, dir));
+        Assert.Throws<ArgumentException>(() => InverseDesign.Run(request with { Target = new DiffusivityTarget(0.30001, 0.3, null) }, simulator, dir));
+        Assert.Throws<ArgumentException>(() => InverseDesign.Run(request, new SolverSimulator(16, new DiffusivityOptions(Tolerance: 1e-4)), dir));
+    }
+
+    [Fact]
+    public void FingerprintsTellApartTargetsAndPorosityRangesThatPrintAlike()
+    {
+        var a = new DesignRequest(new DiffusivityTarget(0.4, 0.5, 0.6), PorosityMin: 0.5);
+        var b = a with { Target = new DiffusivityTarget(0.40001, 0.5, 0.6) };
+        var c = a with { PorosityMin = 0.5000001 };
+        Assert.Equal(a.Target.ToString(), b.Target.ToString());
+        Assert.NotEqual(a.Fingerprint("s"), b.Fingerprint("s"));
+        Assert.NotEqual(a.Fingerprint("s"), c.Fingerprint("s"));
+        Assert.NotEqual(a.Fingerprint("s"), a.Fingerprint("t"));
+        Assert.Equal(a.Fingerprint("s"), (a with { Target = DiffusivityTarget.Parse(a.Target.RoundTrip()) }).Fingerprint("s"));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text;
 using Spinodoid.IO;
 using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
 
 namespace Spinodoid.Tests.IO;
 

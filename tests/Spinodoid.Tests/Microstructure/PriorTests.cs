@@ -1,5 +1,6 @@
 using Spinodoid.Microstructure;
 using Spinodoid.Tests.Support;
+using Spinodoid.Runtime;
 
 namespace Spinodoid.Tests.Microstructure;
 

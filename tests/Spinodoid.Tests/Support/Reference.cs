@@ -1,4 +1,5 @@
 using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
 
 namespace Spinodoid.Tests.Support;
 

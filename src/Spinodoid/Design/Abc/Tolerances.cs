@@ -1,4 +1,4 @@
-namespace Spinodoid.Design;
+namespace Spinodoid.Design.Abc;
 
 /// <summary>A fixed list of tolerances, e.g. the paper's 9 log-equidistant values from 100 % to 1 %.</summary>
 public sealed class FixedToleranceSchedule : IToleranceSchedule

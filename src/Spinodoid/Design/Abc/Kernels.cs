@@ -1,6 +1,6 @@
-using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
 
-namespace Spinodoid.Design;
+namespace Spinodoid.Design.Abc;
 
 /// <summary>
 /// The paper's kernel (Beaumont et al. 2009, Algorithm 1): independent Gaussian perturbations with standard
@@ -174,26 +174,8 @@ internal sealed class GaussianKernels : IFittedKernel
     }
 
     /// <summary>Lower Cholesky factor and −½ log det(2πΣ), or null when Σ is not positive definite.</summary>
-    private static (double[,] L, double LogNormaliser)? Factor(double[,] covariance)
-    {
-        int d = covariance.GetLength(0);
-        var l = new double[d, d];
-        double logDet = 0;
-        for (int i = 0; i < d; i++)
-        {
-            for (int j = 0; j <= i; j++)
-            {
-                double s = covariance[i, j];
-                for (int k = 0; k < j; k++) s -= l[i, k] * l[j, k];
-                if (i == j)
-                {
-                    if (!(s > 0) || !double.IsFinite(s)) return null;
-                    l[i, i] = Math.Sqrt(s);
-                    logDet += Math.Log(s);
-                }
-                else l[i, j] = s / l[j, j];
-            }
-        }
-        return (l, -0.5 * (logDet + d * Math.Log(2 * Math.PI)));
-    }
+    private static (double[,] L, double LogNormaliser)? Factor(double[,] covariance) =>
+        DenseLinearAlgebra.Cholesky(covariance) is { } f
+            ? (f.L, -0.5 * (f.LogDet + covariance.GetLength(0) * Math.Log(2 * Math.PI)))
+            : null;
 }

@@ -1,7 +1,7 @@
 using Spectre.Console;
 using Spectre.Console.Cli;
 
-namespace Spinodoid.Cli.Commands;
+namespace Spinodoid.Cli.Support;
 
 /// <summary>Turns exceptions into one clear line and an exit code.</summary>
 internal static class CliErrors

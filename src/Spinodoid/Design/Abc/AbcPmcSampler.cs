@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
 
-namespace Spinodoid.Design;
+namespace Spinodoid.Design.Abc;
 
 /// <summary>Population size, seed and batching of an ABC-PMC run.</summary>
 /// <param name="PopulationSize">P, particles per generation (the paper: 512).</param>
@@ -125,8 +125,8 @@ public sealed class AbcPmcSampler(
 
     private Proposal Propose(int generation, int index, IFittedKernel? fitted, double[]? cumulative, Population? previous)
     {
-        ulong key = CounterRandom.Mix(CounterRandom.Mix(settings.Seed ^ 0xABC0_0000_0000_0000UL) + (ulong)generation);
-        var random = new SeededRandom(CounterRandom.Mix(key + (ulong)index));
+        ulong key = SeededRandom.Mix(SeededRandom.Mix(settings.Seed ^ 0xABC0_0000_0000_0000UL) + (ulong)generation);
+        var random = new SeededRandom(SeededRandom.Mix(key + (ulong)index));
         for (int draw = 0; draw < MaxRedraws; draw++)
         {
             double[] theta;
@@ -172,17 +172,4 @@ public sealed class AbcPmcSampler(
         for (int i = 0; i < weights.Length; i++) weights[i] /= sum;
         return weights;
     }
-}
-
-/// <summary>Completed generations and counters, as a store returns them.</summary>
-public sealed record AbcCheckpoint(IReadOnlyList<Population> Generations, long TotalSimulations, double ClosestDistance);
-
-/// <summary>Persists completed generations so that an interrupted run resumes from the last one.</summary>
-public interface IAbcStore
-{
-    /// <summary>What was saved before (no generations for a fresh run).</summary>
-    AbcCheckpoint Load();
-
-    /// <summary>Saves the completed generations (the last one is new).</summary>
-    void Save(IReadOnlyList<Population> generations, long totalSimulations, double closestDistance);
 }

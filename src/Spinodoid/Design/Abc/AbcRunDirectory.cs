@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using Spinodoid.IO;
+using Spinodoid.Runtime;
 
-namespace Spinodoid.Design;
+namespace Spinodoid.Design.Abc;
 
 /// <summary>
 /// A run folder: <c>generations/generation-NN.csv</c> (θ, weight, distance, summary, seed at full precision),

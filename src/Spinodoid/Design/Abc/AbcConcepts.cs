@@ -1,6 +1,6 @@
-using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
 
-namespace Spinodoid.Design;
+namespace Spinodoid.Design.Abc;
 
 /// <summary>The prior π(θ) of an ABC run: draws and density (Algorithm 1 needs both).</summary>
 public interface IPrior
@@ -37,6 +37,12 @@ public readonly record struct Proposal(double[] Theta, ulong Seed);
 /// </summary>
 public interface ISimulator
 {
+    /// <summary>
+    /// What this simulator is, precisely enough that two simulators with one name give the same summaries (recorded with
+    /// a run, and part of its resume fingerprint).
+    /// </summary>
+    string Name { get; }
+
     /// <summary>Simulates every proposal; result <c>i</c> belongs to proposal <c>i</c>.</summary>
     IReadOnlyList<double[]> Simulate(IReadOnlyList<Proposal> proposals, CancellationToken cancellation = default);
 }
@@ -105,4 +111,17 @@ public sealed record AbcProgress(int Generation, double Tolerance, int Accepted,
 
     /// <summary>Accepted / simulated in this generation (1 before any call).</summary>
     public double AcceptanceRate => GenerationSimulations == 0 ? 1 : (double)Accepted / GenerationSimulations;
+}
+
+/// <summary>Completed generations and counters, as a store returns them.</summary>
+public sealed record AbcCheckpoint(IReadOnlyList<Population> Generations, long TotalSimulations, double ClosestDistance);
+
+/// <summary>Persists completed generations so that an interrupted run resumes from the last one.</summary>
+public interface IAbcStore
+{
+    /// <summary>What was saved before (no generations for a fresh run).</summary>
+    AbcCheckpoint Load();
+
+    /// <summary>Saves the completed generations (the last one is new).</summary>
+    void Save(IReadOnlyList<Population> generations, long totalSimulations, double closestDistance);
 }

@@ -1,4 +1,4 @@
-namespace Spinodoid.Design;
+namespace Spinodoid.Design.Abc;
 
 /// <summary>Stops once the run has used <see cref="Limit"/> simulator calls (batches are trimmed to end exactly there).</summary>
 public sealed record MaxSimulations(long Limit) : IStoppingRule

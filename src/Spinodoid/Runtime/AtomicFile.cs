@@ -1,4 +1,4 @@
-namespace Spinodoid.IO;
+namespace Spinodoid.Runtime;
 
 /// <summary>Writes files under a temporary name and renames them into place, so no half-written file is left.</summary>
 public static class AtomicFile
@@ -24,6 +24,29 @@ public static class AtomicFile
         {
             TryDelete(temporary);
             throw new IOException($"cannot write '{path}': permission denied", e);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// For writers that take a file name (libtorch's save): <paramref name="write"/> writes the temporary path given
+    /// to it, which is then renamed to <paramref name="path"/>.
+    /// </summary>
+    public static void WriteFile(string path, Action<string> write)
+    {
+        string full = Path.GetFullPath(path);
+        string? directory = Path.GetDirectoryName(full);
+        if (directory is null || !Directory.Exists(directory))
+            throw new IOException($"cannot write '{path}': the folder '{directory}' does not exist");
+        string temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            write(temporary);
+            File.Move(temporary, full, overwrite: true);
         }
         catch
         {

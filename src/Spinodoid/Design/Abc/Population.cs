@@ -1,4 +1,4 @@
-namespace Spinodoid.Design;
+namespace Spinodoid.Design.Abc;
 
 /// <summary>An accepted particle: parameters, normalised importance weight, distance, summary and structure seed.</summary>
 public sealed record Particle(double[] Theta, double Weight, double Distance, double[] Summary, ulong Seed);

@@ -1,0 +1,191 @@
+using System.ComponentModel;
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Spinodoid.Design;
+using Spinodoid.Design.Abc;
+using Spinodoid.Microstructure;
+using Spinodoid.Reports;
+using Spinodoid.Surrogate;
+using Spinodoid.Cli.Support;
+
+namespace Spinodoid.Cli.Commands;
+
+internal sealed class DesignCommand : Command<DesignCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--target <ETA>")]
+        [Description("Target η_x,η_y,η_z, e.g. 0.40,0.50,0.60; '-' leaves a direction free (0.4,-,0.6).")]
+        public string Target { get; init; } = "";
+
+        [CommandOption("-o|--out <DIR>")]
+        [Description("Run folder (posterior.csv, generations.csv, summary.json, posterior.png, report.html). Default design-<target>-s<seed>. The same command resumes an interrupted run.")]
+        public string? Out { get; init; }
+
+        [CommandOption("--mode <MODE>")]
+        [Description("default (locally adapted OLCM kernel, quantile tolerances) or paper (Algorithm 1: componentwise kernel, 9 log-spaced tolerances 100 % → final).")]
+        [DefaultValue("default")]
+        public string Mode { get; init; } = "default";
+
+        [CommandOption("--population <P>")]
+        [Description("Particles per generation. Default 256 in default mode, 512 (the paper's) in paper mode.")]
+        public int? Population { get; init; }
+
+        [CommandOption("--tolerance <PERCENT>")]
+        [Description("Final tolerance: mean absolute percentage error of η (eq. 10). Default 1 (%).")]
+        [DefaultValue(1.0)]
+        public double Tolerance { get; init; }
+
+        [CommandOption("--tolerances <LIST>")]
+        [Description("Explicit decreasing tolerance list in %, e.g. 100,50,20,10,5,2,1 (overrides the mode's schedule).")]
+        public string? Tolerances { get; init; }
+
+        [CommandOption("--quantile <Q>")]
+        [Description("Default mode: next tolerance = this weighted quantile of the previous distances. Default 0.1.")]
+        [DefaultValue(0.1)]
+        public double Quantile { get; init; }
+
+        [CommandOption("--porosity-range <LO,HI>")]
+        [Description("Constrain the porosity ε to the range LO..HI (e.g. 0.5,0.6).")]
+        public string? PorosityRange { get; init; }
+
+        [CommandOption("--simulator <NAME>")]
+        [Description("surrogate (the CNN; default) or solver (the numerical solver at --size; exact but slow).")]
+        [DefaultValue("surrogate")]
+        public string Simulator { get; init; } = "surrogate";
+
+        [CommandOption("--model <DIR>")]
+        [Description("CNN model folder. Default: the bundled model (models/compact).")]
+        public string? Model { get; init; }
+
+        [CommandOption("--size <N>")]
+        [Description("Grid size for --simulator solver. Default 64.")]
+        [DefaultValue(64)]
+        public int Size { get; init; }
+
+        [CommandOption("--max-simulations <N>")]
+        [Description("Stop after this many simulator calls.")]
+        public long? MaxSimulations { get; init; }
+
+        [CommandOption("--max-time <SECONDS>")]
+        [Description("Stop after this much wall time (this invocation).")]
+        public double? MaxTime { get; init; }
+
+        [CommandOption("--min-acceptance <PERCENT>")]
+        [Description("Stop when a generation's acceptance rate falls below this (after 10·P calls): the target is out of reach. Default 0.1 (%).")]
+        [DefaultValue(0.1)]
+        public double MinAcceptance { get; init; }
+
+        [CommandOption("--batch <B>")]
+        [Description("Structures simulated per batch (one CNN pass). Does not change the result. Default 32.")]
+        [DefaultValue(32)]
+        public int Batch { get; init; }
+
+        [CommandOption("--seed <SEED>")]
+        [Description("Seed of all random choices. Default 0.")]
+        [DefaultValue(0UL)]
+        public ulong Seed { get; init; }
+
+        [CommandOption("--validate <K>")]
+        [Description("At the end, validate the posterior mean with the solver on K structures (fresh seeds). Default 0 (off).")]
+        [DefaultValue(0)]
+        public int ValidateCount { get; init; }
+
+        [CommandOption("--validate-size <N>")]
+        [Description("Grid size of the validation (and refinement) structures, e.g. 192 to check a design at a finer resolution than the model's. Default: the simulator's N.")]
+        public int? ValidateSize { get; init; }
+
+        [CommandOption("--refine <ROUNDS>")]
+        [Description("With --validate and the CNN: while the solver's mean η misses the target by more than --refine-tolerance, move θ by the " +
+                     "posterior's linear update (Σ Jᵀ (J Σ Jᵀ)⁻¹ × residual, J the CNN's Jacobian) and validate again, at most ROUNDS times. " +
+                     "Removes the CNN's systematic error at the design. Default 2; 0 validates only.")]
+        [DefaultValue(2)]
+        public int Refine { get; init; }
+
+        [CommandOption("--refine-tolerance <PERCENT>")]
+        [Description("Refinement stops once the solver's mean η is this close to the target in every targeted direction. Default 1 (%).")]
+        [DefaultValue(1.0)]
+        public double RefineTolerance { get; init; }
+
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Target) ? ValidationResult.Error("--target η_x,η_y,η_z is required (e.g. --target 0.40,0.50,0.60)") : ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        var target = DiffusivityTarget.Parse(settings.Target);
+        var mode = settings.Mode.ToLowerInvariant() switch
+        {
+            "default" => DesignMode.Default,
+            "paper" => DesignMode.Paper,
+            _ => throw new ArgumentException($"mode '{settings.Mode}' must be default or paper"),
+        };
+        var (porosityMin, porosityMax) = settings.PorosityRange is null ? ((double?)null, (double?)null) : OptionParsing.Range(settings.PorosityRange);
+        var tolerances = settings.Tolerances?.Split(',', StringSplitOptions.TrimEntries).Select(t =>
+            double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v / 100
+            : throw new ArgumentException($"tolerance '{t}' in --tolerances is not a number (percent)")).ToArray();
+        var request = new DesignRequest(target, mode, settings.Population, settings.Tolerance / 100, settings.Quantile, tolerances, settings.Seed,
+            porosityMin, porosityMax, settings.MaxSimulations, settings.MaxTime is double s ? TimeSpan.FromSeconds(s) : null,
+            settings.MinAcceptance / 100, settings.Batch);
+        var plan = new DesignValidationPlan(settings.ValidateCount, settings.ValidateSize,
+            Refinement: new RefinementSettings(settings.Refine, settings.RefineTolerance / 100));
+        string directory = settings.Out ?? $"design-{target.ToString().Replace(',', '_')}-s{settings.Seed}";
+
+        SurrogateModel? model = null;
+        ISimulator simulator;
+        if (settings.Simulator.Equals("surrogate", StringComparison.OrdinalIgnoreCase))
+        {
+            model = SurrogateModel.Load(settings.Model ?? BundledModel.Locate());
+            simulator = new SurrogateSimulator(model);
+        }
+        else if (settings.Simulator.Equals("solver", StringComparison.OrdinalIgnoreCase))
+        {
+            SpinodoidGenerator.ValidateSize(settings.Size);
+            simulator = new SolverSimulator(settings.Size);
+        }
+        else throw new ArgumentException($"simulator '{settings.Simulator}' must be surrogate or solver");
+        using var _ = model;
+
+        var outcome = DesignPipeline.Run(new DesignJob(request, directory, plan), simulator, DesignReport.Files, new DesignProgress(), cancellation);
+        Print(outcome);
+        return 0;
+    }
+
+    private static void Print(DesignOutcome outcome)
+    {
+        var (request, result, refinement, directory) = (outcome.Request, outcome.Abc, outcome.Refinement, outcome.Directory);
+        AnsiConsole.MarkupLine((result.ReachedFinalTolerance ? "[green]converged[/]: " : "[yellow]stopped[/]: ") + Markup.Escape(result.StopReason));
+        if (result.Posterior is not { } posterior)
+        {
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"no generation completed; closest distance reached {100 * result.ClosestDistance:0.##} %"));
+            return;
+        }
+        var mean = posterior.Mean();
+        var table = new Table().AddColumns("parameter", "posterior mean", "95 % interval");
+        for (int i = 0; i < 4; i++)
+            table.AddRow(SpinodoidParameters.Symbols[i], mean[i].ToString("0.00000", CultureInfo.InvariantCulture),
+                Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"[{posterior.Quantile(i, 0.025):0.00000}, {posterior.Quantile(i, 0.975):0.00000}]")));
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"posterior at tolerance τ = {100 * posterior.Tolerance:0.###} %: ESS {posterior.EffectiveSampleSize:0}, {result.TotalSimulations} simulator calls " +
+            $"({result.TotalSimulations / posterior.EffectiveSampleSize:0.0} per effective sample), {result.Generations.Sum(g => g.Seconds):0.0} s in all generations; " +
+            $"closest distance {100 * result.ClosestDistance:0.###} %"));
+        AnsiConsole.MarkupLine($"θ (posterior mean) = [bold]{string.Join(",", mean.Select(v => v.ToString("0.00000", CultureInfo.InvariantCulture)))}[/]");
+        if (refinement is not null) ValidateCommand.PrintSummary(refinement.Rounds[0].Validation, request.Target);
+        if (refinement is { Rounds.Count: > 1 })
+        {
+            var rounds = new Table().AddColumns("round", "θ", "solver η_x", "η_y", "η_z", "vs target η_x", "η_y", "η_z");
+            foreach (var round in refinement.Rounds)
+                rounds.AddRow([round.Round.ToString(CultureInfo.InvariantCulture) + (round == refinement.Best ? " (design)" : ""),
+                    string.Join(",", round.Theta.ToVector().Select(v => v.ToString("0.0000", CultureInfo.InvariantCulture))),
+                    .. round.Validation.SolverMean.Select(v => v.ToString("0.0000", CultureInfo.InvariantCulture)),
+                    .. round.Validation.RelativeError(request.Target).Select(e => e is double v ? string.Create(CultureInfo.InvariantCulture, $"{100 * v:+0.00;-0.00} %") : "free")]);
+            AnsiConsole.Write(rounds);
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"refinement ({refinement.Seconds:0} s): {Markup.Escape(refinement.StopReason)}"));
+            AnsiConsole.MarkupLine($"design θ (solver-validated) = [bold]{string.Join(",", refinement.Best.Theta.ToVector().Select(v => v.ToString("0.00000", CultureInfo.InvariantCulture)))}[/]");
+        }
+        AnsiConsole.MarkupLine($"report: [green]{Markup.Escape(Path.Combine(directory, "report.html"))}[/]");
+    }
+
+}

@@ -1,0 +1,57 @@
+using System.ComponentModel;
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Spinodoid.IO;
+using Spinodoid.Microstructure;
+using Spinodoid.Reports;
+using Spinodoid.Surrogate;
+using Spinodoid.Runtime;
+using Spinodoid.Cli.Support;
+
+namespace Spinodoid.Cli.Commands;
+
+internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--model <DIR>")]
+        [Description("Model folder. Default: the bundled model.")]
+        public string? Model { get; init; }
+
+        [CommandOption("--data <DIR>")]
+        [Description("Dataset folder.")]
+        public string Data { get; init; } = "";
+
+        [CommandOption("--split <SPLIT>")]
+        [Description("train, validation or test (default).")]
+        [DefaultValue("test")]
+        public string Split { get; init; } = "test";
+
+        [CommandOption("--png <PATH>")]
+        [Description("The paper's Figure 5 (solver η against CNN η, all directions). Default MODEL/figure5-SPLIT.png.")]
+        public string? Png { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        string modelDir = settings.Model ?? BundledModel.Locate();
+        using var model = SurrogateModel.Load(modelDir);
+        using var samples = SurrogateSamples.Open(settings.Data, settings.Split);
+        var e = SurrogateTrainer.Evaluate(model.Network, samples);
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"{samples.Count} {settings.Split} structures: MSE (logit) {e.MseLogit:0.0000e0}, MAPE {e.Mape:0.00} % " +
+            $"(x {e.MapeByAxis[0]:0.00} %, y {e.MapeByAxis[1]:0.00} %, z {e.MapeByAxis[2]:0.00} %)"));
+        string png = settings.Png ?? Path.Combine(modelDir, $"figure5-{settings.Split}.png");
+        SurrogateFigures.WriteFigure5(e, png);
+        string json = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(png))!, $"evaluation-{settings.Split}.json");
+        AtomicFile.WriteText(json, new System.Text.Json.Nodes.JsonObject(ProgramInfo.Header())
+        {
+            ["dataset"] = settings.Data, ["split"] = settings.Split, ["structures"] = samples.Count,
+            ["mse_logit"] = e.MseLogit, ["mape_percent"] = e.Mape,
+            ["mape_percent_by_axis"] = new System.Text.Json.Nodes.JsonArray(e.MapeByAxis.Select(v => (System.Text.Json.Nodes.JsonNode?)v).ToArray()),
+        }.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(png)}[/] and {Markup.Escape(json)}");
+        return 0;
+    }
+}

@@ -1,0 +1,87 @@
+using System.ComponentModel;
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Spinodoid.IO;
+using Spinodoid.Microstructure;
+using Spinodoid.Reports;
+using Spinodoid.Surrogate;
+using Spinodoid.Runtime;
+using Spinodoid.Cli.Support;
+
+namespace Spinodoid.Cli.Commands;
+
+internal sealed class TrainCommand : Command<TrainCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--data <DIR>")]
+        [Description("Dataset folder (from 'dataset generate'); its CNN input cache is built if missing.")]
+        public string Data { get; init; } = "";
+
+        [CommandOption("-o|--out <DIR>")]
+        [Description("Model folder: model.bin + model.json (best validation), metrics.csv, and checkpoints to resume from.")]
+        public string Out { get; init; } = "";
+
+        [CommandOption("--network <NAME>")]
+        [Description("compact (64³ input, joint η_x, η_y, η_z), paper (Figure 4, one direction) or paper-joint.")]
+        [DefaultValue("compact")]
+        public string Network { get; init; } = "compact";
+
+        [CommandOption("--epochs <E>")]
+        [Description("Passes over the training split. Default 40.")]
+        [DefaultValue(40)]
+        public int Epochs { get; init; }
+
+        [CommandOption("--batch <B>")]
+        [Description("Batch size. Default 16 (the paper's).")]
+        [DefaultValue(16)]
+        public int Batch { get; init; }
+
+        [CommandOption("--optimizer <NAME>")]
+        [Description("adam (default; cosine-decayed rate) or sgd (momentum 0.9 with the paper's learning-rate schedule).")]
+        [DefaultValue("adam")]
+        public string Optimizer { get; init; } = "adam";
+
+        [CommandOption("--lr <RATE>")]
+        [Description("Learning rate (adam), or the plateau rate of the paper's schedule (sgd; the paper: 10^-2.5). Default 1e-3.")]
+        [DefaultValue(1e-3)]
+        public double LearningRate { get; init; }
+
+        [CommandOption("--seed <SEED>")]
+        [Description("Seed for weights, batch order and augmentation. Default 0.")]
+        [DefaultValue(0UL)]
+        public ulong Seed { get; init; }
+
+        [CommandOption("--no-augment")]
+        [Description("Switch off the label-preserving augmentation.")]
+        public bool NoAugment { get; init; }
+
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Data) || string.IsNullOrWhiteSpace(Out)
+                ? ValidationResult.Error("--data DIR and --out DIR are required") : ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
+    {
+        var options = new TrainingOptions(SurrogateArchitecture.ByName(settings.Network), settings.Epochs, settings.Batch,
+            settings.Optimizer.ToLowerInvariant(), settings.LearningRate, settings.Seed, !settings.NoAugment).Validated();
+        AnsiConsole.MarkupLine($"training [bold]{Markup.Escape(options.Architecture.Name)}[/] on {Markup.Escape(settings.Data)} → {Markup.Escape(settings.Out)} " +
+                               "(interrupt at any time; the same command resumes from the last finished epoch)");
+        AnsiConsole.Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("epochs", maxValue: options.Epochs);
+                var progress = new Inline<EpochMetrics>(m =>
+                {
+                    task.Value = m.Epoch;
+                    task.Description = string.Create(CultureInfo.InvariantCulture,
+                        $"epoch {m.Epoch}/{options.Epochs}: train {m.TrainLoss:0.0000e0}, validation {m.ValidationLoss:0.0000e0} (MAPE {m.ValidationMape:0.00} %), lr {m.LearningRate:0.0e0}");
+                });
+                SurrogateTrainer.Train(settings.Data, settings.Out, options, progress, cancellation);
+            });
+        AnsiConsole.MarkupLine($"best model in [green]{Markup.Escape(settings.Out)}[/]; metrics in {Markup.Escape(Path.Combine(settings.Out, "metrics.csv"))}");
+        return 0;
+    }
+}

@@ -1,0 +1,14 @@
+using System.ComponentModel;
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Spinodoid.Datasets;
+using Spinodoid.Reports;
+
+namespace Spinodoid.Cli.Support;
+
+/// <summary>Reports on the worker's thread (Spectre's progress is thread-safe).</summary>
+internal sealed class Inline<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

@@ -1,0 +1,116 @@
+using Spinodoid.Design.Abc;
+using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
+using Spinodoid.Surrogate;
+using Spinodoid.Transport;
+
+namespace Spinodoid.Design;
+
+/// <summary>What a design does after ABC: validate the posterior mean with the solver, then refine it.</summary>
+/// <param name="Count">Structures per validation (fresh seeds); 0 = no validation.</param>
+/// <param name="Size">N of the validation structures; null = the simulator's N (the model's, or the solver simulator's).</param>
+/// <param name="Solver">Solver options of the validation (discretisation, convention, tolerance); null = the defaults.</param>
+/// <param name="Refinement">Refinement rounds and tolerance; null = <see cref="RefinementSettings"/>' defaults.</param>
+public sealed record DesignValidationPlan(int Count = 0, int? Size = null, DiffusivityOptions? Solver = null, RefinementSettings? Refinement = null)
+{
+    /// <summary>Throws on out-of-range settings, naming the value and the allowed range.</summary>
+    public DesignValidationPlan Validated()
+    {
+        if (Count < 0) throw new ArgumentException($"validation count {Count} must be 0 or more");
+        if (Size is int n) SpinodoidGenerator.ValidateSize(n);
+        _ = (Refinement ?? new RefinementSettings()).Validated();
+        _ = Solver?.Validated();
+        return this;
+    }
+}
+
+/// <summary>A whole design: the ABC request, its run folder and what follows ABC.</summary>
+/// <param name="Request">The ABC settings.</param>
+/// <param name="Directory">Run folder (resumed when it holds a run with the same settings).</param>
+/// <param name="Validation">Validation and refinement; null = none.</param>
+public sealed record DesignJob(DesignRequest Request, string Directory, DesignValidationPlan? Validation = null);
+
+/// <summary>The result of a design: ABC, the refinement (when a validation ran) and where it was written.</summary>
+/// <param name="Request">The validated ABC settings.</param>
+/// <param name="Directory">The run folder.</param>
+/// <param name="Simulator">The simulator's <see cref="ISimulator.Name"/>.</param>
+/// <param name="Abc">Generations, posterior and why ABC stopped.</param>
+/// <param name="Refinement">Validation rounds (round 0 is the posterior mean); null without validation.</param>
+/// <param name="Store">The run folder's store.</param>
+public sealed record DesignOutcome(DesignRequest Request, string Directory, string Simulator, AbcResult Abc, RefinementResult? Refinement,
+    AbcRunDirectory Store);
+
+/// <summary>Watches a design: its start, the ABC generations, each validation, and long stages (progress bars in the CLI).</summary>
+public interface IDesignObserver : IStageReporter
+{
+    /// <summary>The design is about to run; <paramref name="completedGenerations"/> &gt; 0 when it resumes a run folder.</summary>
+    void Starting(DesignJob job, string simulator, int completedGenerations);
+
+    /// <summary>Runs ABC (<paramref name="abc"/>), which reports each accepted particle and each finished generation.</summary>
+    AbcResult Sampling(Func<IProgress<AbcProgress>?, AbcResult> abc);
+
+    /// <summary>A validation with the solver starts: round 0 is the posterior mean, later rounds are refinements.</summary>
+    void Validating(SpinodoidParameters theta, int round, int count, int size);
+
+    /// <summary>Shows nothing.</summary>
+    static IDesignObserver Silent { get; } = new SilentObserver();
+
+    private sealed class SilentObserver : IDesignObserver
+    {
+        public void Starting(DesignJob job, string simulator, int completedGenerations) { }
+        public AbcResult Sampling(Func<IProgress<AbcProgress>?, AbcResult> abc) => abc(null);
+        public void Validating(SpinodoidParameters theta, int round, int count, int size) { }
+        public T Run<T>(string title, int total, Func<IProgress<int>, T> work) => IStageReporter.Silent.Run(title, total, work);
+    }
+}
+
+/// <summary>Writes a design's outputs (implemented by <c>Reports.DesignReport.Files</c>).</summary>
+public interface IDesignOutputs
+{
+    /// <summary>Writes the outputs of <paramref name="outcome"/> into its run folder.</summary>
+    void Write(DesignOutcome outcome);
+}
+
+/// <summary>
+/// The inverse-design pipeline (paper, "Case study"): ABC-PMC on a simulator, then solver validation of the posterior
+/// mean and refinement of the design against the solver (<see cref="DesignRefinement"/>), then the outputs.
+/// </summary>
+public static class DesignPipeline
+{
+    /// <summary>
+    /// Runs (or resumes) <paramref name="job"/> with <paramref name="simulator"/>. <paramref name="model"/>, when the
+    /// simulator is a surrogate, is its model: the refinement takes its Jacobian, and validations at its N compare with it.
+    /// </summary>
+    public static DesignOutcome Run(DesignJob job, ISimulator simulator, IDesignOutputs? outputs = null, IDesignObserver? observer = null,
+        CancellationToken cancellation = default)
+    {
+        var request = job.Request.Validated();
+        var plan = (job.Validation ?? new DesignValidationPlan()).Validated();
+        var refinementSettings = (plan.Refinement ?? new RefinementSettings()).Validated();
+        var model = (simulator as SurrogateSimulator)?.Model;
+        int? simulatorSize = model?.StructureSize ?? (simulator as SolverSimulator)?.Size;
+        int size = plan.Size ?? simulatorSize ?? (plan.Count > 0
+            ? throw new ArgumentException("the validation size is not known for this simulator; give it (DesignValidationPlan.Size)")
+            : 0);
+        observer ??= IDesignObserver.Silent;
+
+        var store = InverseDesign.Store(job.Directory, request, simulator);
+        observer.Starting(job, simulator.Name, store.Load().Generations.Count);
+        var abc = observer.Sampling(progress => InverseDesign.Run(request, simulator, store, progress, cancellation));
+
+        RefinementResult? refinement = null;
+        if (plan.Count > 0 && abc.Posterior is { } posterior)
+        {
+            var compareWith = model?.StructureSize == size ? model : null;
+            refinement = DesignRefinement.Refine(request.Target, posterior, request.Prior(), model is null ? null : simulator, (theta, round) =>
+                {
+                    observer.Validating(theta, round, plan.Count, size);
+                    return observer.Run($"solver N = {size}", plan.Count, progress => DesignValidation.Validate(theta, plan.Count, size, compareWith,
+                        refinementSettings.ValidationSeed(round), plan.Solver, progress, cancellation));
+                }, refinementSettings, observer, cancellation);
+        }
+        var outcome = new DesignOutcome(request, job.Directory, simulator.Name, abc, refinement, store);
+        outputs?.Write(outcome);
+        return outcome;
+    }
+}

@@ -1,0 +1,40 @@
+using System.Globalization;
+
+namespace Spinodoid.Design;
+
+/// <summary>
+/// A target diffusivity η* = (η_x, η_y, η_z); a null component is free (not part of the distance).
+/// </summary>
+public sealed record DiffusivityTarget(double? X, double? Y, double? Z)
+{
+    /// <summary>The components as an array (null = free).</summary>
+    public double?[] Components => [X, Y, Z];
+
+    /// <summary>Parses "0.40,0.50,0.60"; "-" or "*" leaves a direction free.</summary>
+    public static DiffusivityTarget Parse(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length != 3) throw new ArgumentException($"target '{text}' must have three comma-separated values η_x,η_y,η_z (use - for a free direction)");
+        var values = parts.Select(p => p is "-" or "*" or "" ? (double?)null
+            : double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
+            : throw new ArgumentException($"target value '{p}' is not a number (use - for a free direction)")).ToArray();
+        return new DiffusivityTarget(values[0], values[1], values[2]).Validated();
+    }
+
+    /// <summary>Throws unless every given component is in (0, 1) and at least one is given.</summary>
+    public DiffusivityTarget Validated()
+    {
+        if (Components.All(c => c is null)) throw new ArgumentException("the target leaves every direction free; give at least one η");
+        foreach (var c in Components)
+            if (c is double v && !(v > 0 && v < 1)) throw new ArgumentException($"target η = {v} must be in (0, 1)");
+        return this;
+    }
+
+    /// <summary>The components in round-trip form ("-" for free): equal strings mean equal targets.</summary>
+    public string RoundTrip() =>
+        string.Join(",", Components.Select(c => c is double v ? v.ToString("R", CultureInfo.InvariantCulture) : "-"));
+
+    /// <summary>The components to 4 significant digits, for display.</summary>
+    public override string ToString() =>
+        string.Join(",", Components.Select(c => c is double v ? v.ToString("G4", CultureInfo.InvariantCulture) : "-"));
+}

@@ -1,0 +1,28 @@
+namespace Spinodoid.Design;
+
+/// <summary>How a design is calibrated against the solver after ABC (see <see cref="DesignRefinement"/>).</summary>
+/// <param name="Rounds">Most correction steps after the first validation (0 = validate only).</param>
+/// <param name="Tolerance">Stop once every targeted direction's validated mean η is within this relative error of the target.</param>
+/// <param name="JacobianSeeds">Structures per finite-difference point of the surrogate Jacobian (common seeds at every point).</param>
+/// <param name="StepFraction">Finite-difference step as a fraction of each parameter's posterior standard deviation.</param>
+/// <param name="FirstSeed">Seed of the first Jacobian structure; validation seeds (<see cref="ValidationSeed"/>) lie far below it.</param>
+public sealed record RefinementSettings(int Rounds = 2, double Tolerance = 0.01, int JacobianSeeds = 64, double StepFraction = 0.5,
+    ulong FirstSeed = 900_000_001)
+{
+    /// <summary>
+    /// First structure seed of round <paramref name="round"/>'s validation: 1,000,001 + 10⁶·round, so every round gets
+    /// fresh structures, round 0 keeps the seeds of a plain validation, and none meets the Jacobian's seeds.
+    /// </summary>
+    public ulong ValidationSeed(int round) => 1_000_001 + 1_000_000 * (ulong)round;
+
+    /// <summary>Throws on out-of-range settings, naming the value and the allowed range.</summary>
+    public RefinementSettings Validated()
+    {
+        if (Rounds is < 0 or > 10) throw new ArgumentException($"refinement rounds {Rounds} must be in 0..10");
+        if (!(Tolerance > 0 && Tolerance < 1)) throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"refinement tolerance {100 * Tolerance:G6} % must be in (0, 100) %"));
+        if (FirstSeed < ValidationSeed(Rounds + 1)) throw new ArgumentException($"Jacobian seed {FirstSeed} must be at least {ValidationSeed(Rounds + 1)} (above the validation seeds)");
+        if (JacobianSeeds < 2) throw new ArgumentException($"Jacobian structures per point {JacobianSeeds} must be at least 2");
+        if (!(StepFraction > 0 && StepFraction <= 2)) throw new ArgumentException($"finite-difference step {StepFraction} must be in (0, 2] posterior standard deviations");
+        return this;
+    }
+}
