@@ -3,7 +3,6 @@ using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Spinodoid.Datasets;
-using Spinodoid.Reports;
 using Spinodoid.Cli.Support;
 
 namespace Spinodoid.Cli.Commands;

@@ -4,7 +4,6 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using Spinodoid.Datasets;
 using Spinodoid.Reports;
-using Spinodoid.Cli.Support;
 
 namespace Spinodoid.Cli.Commands;
 

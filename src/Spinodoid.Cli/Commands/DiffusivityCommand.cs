@@ -1,11 +1,11 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Spinodoid.IO;
 using Spinodoid.Microstructure;
+using Spinodoid.Reports;
 using Spinodoid.Transport;
 using Spinodoid.Runtime;
 using Spinodoid.Cli.Support;
@@ -170,34 +170,7 @@ internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
 
         if (settings.Json is not null)
         {
-            var json = new JsonObject(ProgramInfo.Header())
-            {
-                ["input"] = source,
-                ["shape"] = new JsonArray(structure.Shape.Nx, structure.Shape.Ny, structure.Shape.Nz),
-                ["porosity"] = structure.Porosity,
-                ["convention"] = convention.ToString(),
-                ["sides"] = sides.ToString(),
-                ["discretization"] = discretization.ToString().ToLowerInvariant(),
-                ["tolerance"] = options.Tolerance,
-                ["results"] = new JsonArray(results.Select(r => (JsonNode)new JsonObject
-                {
-                    ["axis"] = r.Axis.ToString().ToLowerInvariant(),
-                    ["diffusivity"] = r.Diffusivity,
-                    ["tortuosity_factor"] = r.Blocked ? null : r.TortuosityFactor,
-                    ["formation_factor"] = r.Blocked ? null : r.FormationFactor,
-                    ["percolating_porosity"] = r.PercolatingPorosity,
-                    ["iterations"] = r.Iterations,
-                    ["relative_change"] = r.RelativeChange,
-                    ["flux_imbalance"] = r.FluxImbalance,
-                    ["converged"] = r.Converged,
-                    ["seconds"] = r.Seconds,
-                }).ToArray()),
-            };
-            if (structure.Provenance is { } p)
-            {
-                json["theta"] = new JsonArray(p.Parameters.ToVector().Select(v => (JsonNode)v).ToArray());
-                json["seed"] = p.Seed.ToString(CultureInfo.InvariantCulture);
-            }
+            var json = DiffusivityReport.Json(source, structure, options, results);
             AtomicFile.WriteText(settings.Json, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
             AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(settings.Json)}[/]");
         }

@@ -2,7 +2,6 @@ using System.ComponentModel;
 using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using Spinodoid.IO;
 using Spinodoid.Microstructure;
 using Spinodoid.Reports;
 using Spinodoid.Surrogate;
@@ -45,12 +44,8 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         string png = settings.Png ?? Path.Combine(modelDir, $"figure5-{settings.Split}.png");
         SurrogateFigures.WriteFigure5(e, png);
         string json = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(png))!, $"evaluation-{settings.Split}.json");
-        AtomicFile.WriteText(json, new System.Text.Json.Nodes.JsonObject(ProgramInfo.Header())
-        {
-            ["dataset"] = settings.Data, ["split"] = settings.Split, ["structures"] = samples.Count,
-            ["mse_logit"] = e.MseLogit, ["mape_percent"] = e.Mape,
-            ["mape_percent_by_axis"] = new System.Text.Json.Nodes.JsonArray(e.MapeByAxis.Select(v => (System.Text.Json.Nodes.JsonNode?)v).ToArray()),
-        }.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
+        AtomicFile.WriteText(json, SurrogateFigures.EvaluationJson(settings.Data, settings.Split, samples.Count, e)
+            .ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
         AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(png)}[/] and {Markup.Escape(json)}");
         return 0;
     }

@@ -5,7 +5,6 @@ using Spectre.Console.Cli;
 using Spinodoid.IO;
 using Spinodoid.Microstructure;
 using Spinodoid.Reports;
-using Spinodoid.Cli.Support;
 
 namespace Spinodoid.Cli.Commands;
 

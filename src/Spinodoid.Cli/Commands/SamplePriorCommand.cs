@@ -3,10 +3,8 @@ using System.Globalization;
 using System.Text;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using Spinodoid.IO;
 using Spinodoid.Microstructure;
 using Spinodoid.Runtime;
-using Spinodoid.Cli.Support;
 
 namespace Spinodoid.Cli.Commands;
 

@@ -2,11 +2,8 @@ using System.ComponentModel;
 using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using Spinodoid.IO;
 using Spinodoid.Microstructure;
-using Spinodoid.Reports;
 using Spinodoid.Surrogate;
-using Spinodoid.Runtime;
 using Spinodoid.Cli.Support;
 
 namespace Spinodoid.Cli.Commands;

@@ -3,10 +3,8 @@ using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Spinodoid.Design;
-using Spinodoid.Design.Abc;
 using Spinodoid.Microstructure;
 using Spinodoid.Reports;
-using Spinodoid.Surrogate;
 using Spinodoid.Cli.Support;
 
 namespace Spinodoid.Cli.Commands;

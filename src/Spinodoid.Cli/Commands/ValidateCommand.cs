@@ -3,7 +3,6 @@ using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Spinodoid.Design;
-using Spinodoid.Design.Abc;
 using Spinodoid.Microstructure;
 using Spinodoid.Reports;
 using Spinodoid.Surrogate;

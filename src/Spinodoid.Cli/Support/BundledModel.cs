@@ -1,12 +1,4 @@
-using System.ComponentModel;
-using System.Globalization;
-using Spectre.Console;
-using Spectre.Console.Cli;
-using Spinodoid.IO;
-using Spinodoid.Microstructure;
-using Spinodoid.Reports;
 using Spinodoid.Surrogate;
-using Spinodoid.Runtime;
 
 namespace Spinodoid.Cli.Support;
 

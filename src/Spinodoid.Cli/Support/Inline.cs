@@ -1,9 +1,3 @@
-using System.ComponentModel;
-using System.Globalization;
-using Spectre.Console;
-using Spectre.Console.Cli;
-using Spinodoid.Datasets;
-using Spinodoid.Reports;
 
 namespace Spinodoid.Cli.Support;
 

@@ -1,13 +1,5 @@
 using Spinodoid.Runtime;
-using System.ComponentModel;
-using System.Globalization;
 using Spectre.Console;
-using Spectre.Console.Cli;
-using Spinodoid.Design;
-using Spinodoid.Design.Abc;
-using Spinodoid.Microstructure;
-using Spinodoid.Reports;
-using Spinodoid.Surrogate;
 
 namespace Spinodoid.Cli.Support;
 

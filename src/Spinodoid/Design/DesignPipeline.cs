@@ -1,7 +1,6 @@
 using Spinodoid.Design.Abc;
 using Spinodoid.Microstructure;
 using Spinodoid.Runtime;
-using Spinodoid.Surrogate;
 using Spinodoid.Transport;
 
 namespace Spinodoid.Design;

@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spinodoid.Design;
 using Spinodoid.Design.Abc;
-using Spinodoid.IO;
 using Spinodoid.Microstructure;
 using Spinodoid.Runtime;
 

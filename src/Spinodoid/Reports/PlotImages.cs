@@ -1,5 +1,4 @@
 using SkiaSharp;
-using Spinodoid.IO;
 using Spinodoid.Runtime;
 
 namespace Spinodoid.Reports;

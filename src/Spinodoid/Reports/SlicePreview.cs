@@ -1,5 +1,4 @@
 using SkiaSharp;
-using Spinodoid.IO;
 using Spinodoid.Microstructure;
 using Spinodoid.Runtime;
 

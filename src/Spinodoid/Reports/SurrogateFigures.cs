@@ -2,7 +2,7 @@ using Spinodoid.Surrogate;
 
 namespace Spinodoid.Reports;
 
-/// <summary>The paper's Figure 5: solver η against CNN η on a split, all three directions.</summary>
+/// <summary>The paper's Figure 5 (solver η against CNN η on a split, all three directions) and the evaluation as JSON.</summary>
 public static class SurrogateFigures
 {
     /// <summary>Writes Figure 5 as PNG.</summary>
@@ -25,4 +25,13 @@ public static class SurrogateFigures
         plot.ShowLegend();
         PlotImages.WriteRow(path, 560, 520, plot);
     }
+
+    /// <summary>An evaluation as JSON: dataset, split, count, MSE of the logits and MAPE (overall and per direction).</summary>
+    public static System.Text.Json.Nodes.JsonObject EvaluationJson(string dataset, string split, int structures, SurrogateEvaluation e) =>
+        new(Runtime.ProgramInfo.Header())
+        {
+            ["dataset"] = dataset, ["split"] = split, ["structures"] = structures,
+            ["mse_logit"] = e.MseLogit, ["mape_percent"] = e.Mape,
+            ["mape_percent_by_axis"] = new System.Text.Json.Nodes.JsonArray(e.MapeByAxis.Select(v => (System.Text.Json.Nodes.JsonNode?)v).ToArray()),
+        };
 }

@@ -6,11 +6,7 @@ public static class AtomicFile
     /// <summary>Runs <paramref name="write"/> on a temporary file next to <paramref name="path"/>, then renames it.</summary>
     public static void Write(string path, Action<Stream> write)
     {
-        string full = Path.GetFullPath(path);
-        string? directory = Path.GetDirectoryName(full);
-        if (directory is null || !Directory.Exists(directory))
-            throw new IOException($"cannot write '{path}': the folder '{directory}' does not exist");
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var (full, temporary) = Paths(path);
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20))
@@ -38,11 +34,7 @@ public static class AtomicFile
     /// </summary>
     public static void WriteFile(string path, Action<string> write)
     {
-        string full = Path.GetFullPath(path);
-        string? directory = Path.GetDirectoryName(full);
-        if (directory is null || !Directory.Exists(directory))
-            throw new IOException($"cannot write '{path}': the folder '{directory}' does not exist");
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var (full, temporary) = Paths(path);
         try
         {
             write(temporary);
@@ -58,6 +50,16 @@ public static class AtomicFile
     /// <summary>Writes text atomically (UTF-8).</summary>
     public static void WriteText(string path, string text) =>
         Write(path, s => { using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), leaveOpen: true); w.Write(text); });
+
+    /// <summary>The full target path and a unique hidden temporary name beside it; the folder must exist.</summary>
+    private static (string Full, string Temporary) Paths(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string? directory = Path.GetDirectoryName(full);
+        if (directory is null || !Directory.Exists(directory))
+            throw new IOException($"cannot write '{path}': the folder '{directory}' does not exist");
+        return (full, Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"));
+    }
 
     private static void TryDelete(string path)
     {

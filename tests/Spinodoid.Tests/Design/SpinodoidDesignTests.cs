@@ -129,6 +129,24 @@ public sealed class SpinodoidDesignTests : IDisposable
     }
 
     [Fact]
+    public void TheSurrogateSimulatorIsNamedByItsWeightsNotItsPath()
+    {
+        var architecture = new SurrogateArchitecture("tiny", 12, [8, 8], [8], 3, ConvolutionPadding.Same);
+        using (var a = new SurrogateModel(new DiffusivityNetwork(architecture, seed: 7), 24)) a.Save(Path.Combine(_root, "a"));
+        using (var b = new SurrogateModel(new DiffusivityNetwork(architecture, seed: 8), 24)) b.Save(Path.Combine(_root, "b"));
+        Directory.CreateDirectory(Path.Combine(_root, "copy"));
+        foreach (var file in Directory.GetFiles(Path.Combine(_root, "a")))
+            File.Copy(file, Path.Combine(_root, "copy", Path.GetFileName(file)));
+        using var loadedA = SurrogateModel.Load(Path.Combine(_root, "a"));
+        using var loadedB = SurrogateModel.Load(Path.Combine(_root, "b"));
+        using var copied = SurrogateModel.Load(Path.Combine(_root, "copy"));
+        string Name(SurrogateModel m) => new SurrogateSimulator(m).Name;
+        Assert.Equal(Name(loadedA), Name(copied));
+        Assert.NotEqual(Name(loadedA), Name(loadedB));
+        Assert.Matches("^surrogate N = 24, weights sha256:[0-9a-f]{16}$", Name(loadedA));
+    }
+
+    [Fact]
     public void FingerprintsTellApartTargetsAndPorosityRangesThatPrintAlike()
     {
         var a = new DesignRequest(new DiffusivityTarget(0.4, 0.5, 0.6), PorosityMin: 0.5);

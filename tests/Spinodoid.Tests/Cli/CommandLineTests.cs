@@ -1,0 +1,203 @@
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Spinodoid.Cli;
+using Spinodoid.IO;
+using Spinodoid.Microstructure;
+using Spinodoid.Transport;
+
+namespace Spinodoid.Tests.Cli;
+
+/// <summary>The console is process-wide state: command-line tests run one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CommandLineCollection
+{
+    public const string Name = "command line";
+}
+
+/// <summary>
+/// The commands run in-process as a user runs them: exit codes, what they print, and the files they write (checked
+/// against the library, or read back).
+/// </summary>
+[Collection(CommandLineCollection.Name)]
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("spinodoid-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string PathOf(string name) => Path.Combine(_root, name);
+
+    /// <summary>Runs the command line; returns the exit code and everything printed (lines joined by spaces).</summary>
+    private static (int Code, string Output) Run(params string[] args)
+    {
+        var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = 400;
+        var previous = AnsiConsole.Console;
+        AnsiConsole.Console = console;
+        try
+        {
+            int code = SpinodoidApp.Run(args, console);
+            return (code, string.Join(" ", writer.ToString().Split('\n', StringSplitOptions.TrimEntries)));
+        }
+        finally
+        {
+            AnsiConsole.Console = previous;
+        }
+    }
+
+    [Theory]
+    [InlineData("generate")]
+    [InlineData("sample-prior")]
+    [InlineData("inspect")]
+    [InlineData("diffusivity")]
+    [InlineData("dataset", "generate")]
+    [InlineData("dataset", "merge")]
+    [InlineData("dataset", "stats")]
+    [InlineData("dataset", "cache")]
+    [InlineData("train")]
+    [InlineData("predict")]
+    [InlineData("evaluate")]
+    [InlineData("design")]
+    [InlineData("validate")]
+    [InlineData("upscale")]
+    public void EveryCommandHasHelp(params string[] command)
+    {
+        var (code, output) = Run([.. command, "--help"]);
+        Assert.Equal(0, code);
+        Assert.Contains("USAGE", output);
+        Assert.Contains("--help", output);
+    }
+
+    [Fact]
+    public void GenerateWritesTheStructureThatInspectAndTheLibraryReadBack()
+    {
+        var theta = new SpinodoidParameters(0.1, 0.15, 0.2, 0.6);
+        var (code, output) = Run("generate", "--theta", "0.1,0.15,0.2,0.6", "--seed", "3", "--size", "24", "--out", PathOf("s.npy"), "--png", PathOf("s.png"));
+        Assert.True(code == 0, output);
+        Assert.True(File.Exists(PathOf("s.png")));
+        var read = StructureIO.Read(PathOf("s.npy"));
+        var expected = SpinodoidGenerator.Generate(theta, 3, 24);
+        Assert.Equal(expected.Pore, read.Pore);
+        Assert.Equal(theta, read.Provenance!.Parameters);
+
+        (code, output) = Run("inspect", PathOf("s.npy"));
+        Assert.True(code == 0, output);
+        Assert.Contains("24", output);
+        Assert.Contains(expected.Porosity.ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture), output);
+    }
+
+    [Theory]
+    [InlineData("a_z = -0.2", "generate", "--theta", "0.1,0.15,-0.2,0.6", "--size", "24", "--out", "{out}")]
+    [InlineData("porosity ε = 1.2", "generate", "--theta", "0.1,0.15,0.2,1.2", "--size", "24", "--out", "{out}")]
+    [InlineData("target η = 1.5", "design", "--target", "0.4,0.5,1.5", "--simulator", "solver", "--size", "16", "--out", "{out}")]
+    [InlineData("refinement rounds 11", "design", "--target", "0.4,0.5,0.6", "--simulator", "solver", "--size", "16", "--validate", "2", "--refine", "11", "--out", "{out}")]
+    [InlineData("refinement tolerance 150 %", "design", "--target", "0.4,0.5,0.6", "--simulator", "solver", "--size", "16", "--refine-tolerance", "150", "--out", "{out}")]
+    [InlineData("simulator 'oracle'", "design", "--target", "0.4,0.5,0.6", "--simulator", "oracle", "--out", "{out}")]
+    [InlineData("--count 0", "validate", "--theta", "0.1,0.15,0.2,0.6", "--count", "0", "--no-cnn", "--size", "16", "--out", "{out}")]
+    [InlineData("--factor 11", "upscale", "--theta", "0.1,0.15,0.2,0.6", "--factor", "11", "--size", "16", "--out", "{out}")]
+    public void BadInputExitsWithTwoAndSaysWhatIsWrong(string message, params string[] args)
+    {
+        string output = PathOf("out");
+        var (code, printed) = Run([.. args.Select(a => a == "{out}" ? output : a)]);
+        Assert.Equal(2, code);
+        Assert.Contains("error:", printed);
+        Assert.Contains(message, printed);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_root));
+    }
+
+    [Fact]
+    public void DiffusivityJsonHoldsTheLibrarysResultAndTheDiscretisation()
+    {
+        Assert.Equal(0, Run("generate", "--theta", "0.1,0.15,0.2,0.6", "--seed", "4", "--size", "24", "--out", PathOf("s.npy")).Code);
+        var (code, output) = Run("diffusivity", PathOf("s.npy"), "--discretization", "voxel", "--json", PathOf("eta.json"));
+        Assert.True(code == 0, output);
+        var json = JsonNode.Parse(File.ReadAllText(PathOf("eta.json")))!;
+        Assert.Equal("voxel", json["discretization"]!.GetValue<string>());
+        Assert.Equal("spinodoid", json["program"]!.GetValue<string>());
+        var voxel = DiffusivitySolver.SolveAll(StructureIO.Read(PathOf("s.npy")), new DiffusivityOptions(Discretization: Discretization.Voxel));
+        var results = json["results"]!.AsArray();
+        for (int d = 0; d < 3; d++)
+            Assert.Equal(voxel[d].Diffusivity, results[d]!["diffusivity"]!.GetValue<double>(), 6);
+
+        // A file this program generated names its θ and seed: the continuous structure is recovered and solved sub-voxel
+        // by default, exactly as when it is generated from θ, and its η lies above the staircase's.
+        (code, output) = Run("diffusivity", PathOf("s.npy"), "--json", PathOf("eta-file.json"));
+        Assert.True(code == 0, output);
+        (code, output) = Run("diffusivity", "--theta", "0.1,0.15,0.2,0.6", "--seed", "4", "--size", "24", "--json", PathOf("eta-theta.json"));
+        Assert.True(code == 0, output);
+        var fromFile = JsonNode.Parse(File.ReadAllText(PathOf("eta-file.json")))!;
+        var fromTheta = JsonNode.Parse(File.ReadAllText(PathOf("eta-theta.json")))!;
+        Assert.Equal("subvoxel", fromFile["discretization"]!.GetValue<string>());
+        Assert.Equal(4, fromTheta["theta"]!.AsArray().Count);
+        for (int d = 0; d < 3; d++)
+        {
+            double eta = fromTheta["results"]![d]!["diffusivity"]!.GetValue<double>();
+            Assert.Equal(eta, fromFile["results"]![d]!["diffusivity"]!.GetValue<double>(), 9);
+            Assert.True(eta > voxel[d].Diffusivity);
+        }
+
+        // A binary image without provenance has no continuous geometry.
+        File.WriteAllBytes(PathOf("plain.raw"), StructureIO.Read(PathOf("s.npy")).Pore);
+        (code, output) = Run("diffusivity", PathOf("plain.raw"), "--shape", "24,24,24", "--discretization", "subvoxel");
+        Assert.Equal(2, code);
+        Assert.Contains("binary", output);
+    }
+
+    [Fact]
+    public void DesignWithTheSolverWritesItsOutputsAndResumes()
+    {
+        string dir = PathOf("run");
+        string[] args = ["design", "--target", "0.3,0.3,-", "--simulator", "solver", "--size", "16", "--population", "16", "--tolerance", "15",
+            "--porosity-range", "0.5,0.7", "--batch", "8", "--seed", "2", "--validate", "2", "--out", dir];
+        var (code, output) = Run(args);
+        Assert.True(code == 0, output);
+        Assert.Contains("converged", output);
+        Assert.Contains("τ", output);
+        foreach (var name in new[] { "summary.json", "posterior.csv", "posterior.png", "report.html", "validation.csv", "validation.png" })
+            Assert.True(File.Exists(Path.Combine(dir, name)), name);
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!;
+        Assert.StartsWith("solver N = 16", summary["simulator"]!.GetValue<string>());
+        Assert.Equal(2, summary["validation"]!["count"]!.GetValue<int>());
+        Assert.Equal(16, summary["validation"]!["size"]!.GetValue<int>());
+
+        (code, output) = Run(args);
+        Assert.True(code == 0, output);
+        Assert.Contains("resuming after generation", output);
+        var again = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!;
+        Assert.Equal(summary["simulations"]!.GetValue<long>(), again["simulations"]!.GetValue<long>());
+        Assert.Equal(summary["posterior_mean_theta"]!.GetValue<string>(), again["posterior_mean_theta"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void ValidateAndUpscaleWriteTablesAtBothSizes()
+    {
+        var (code, output) = Run("validate", "--theta", "0.1,0.15,0.2,0.6", "--count", "2", "--size", "16", "--no-cnn", "--seed", "5", "--out", PathOf("v"));
+        Assert.True(code == 0, output);
+        var rows = File.ReadAllLines(PathOf("v.csv"));
+        Assert.Equal(3, rows.Length);
+        Assert.StartsWith("5,", rows[1]);
+        Assert.True(File.Exists(PathOf("v.png")));
+
+        (code, output) = Run("upscale", "--theta", "0.1,0.15,0.2,0.6", "--factor", "2", "--count", "1", "--size", "16", "--out", PathOf("u"));
+        Assert.True(code == 0, output);
+        var upscaled = JsonNode.Parse(File.ReadAllText(PathOf("u-upscaled.json")))!;
+        Assert.Equal(32, upscaled["size"]!.GetValue<int>());
+        Assert.Equal("0.05,0.075,0.1,0.6", upscaled["theta"]!.GetValue<string>());
+        Assert.Equal(16, JsonNode.Parse(File.ReadAllText(PathOf("u-base.json")))!["size"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void SamplePriorWritesOneRowPerDraw()
+    {
+        var (code, output) = Run("sample-prior", "--count", "5", "--seed", "7", "--out", PathOf("p.csv"));
+        Assert.True(code == 0, output);
+        var lines = File.ReadAllLines(PathOf("p.csv"));
+        Assert.Equal(6, lines.Length);
+        Assert.Contains("a_x", lines[0]);
+    }
+}
