@@ -13,7 +13,7 @@ namespace Spinodoid.Cli.Commands;
 
 internal sealed class DesignCommand : Command<DesignCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : SolverCheckSettings
     {
         [CommandOption("--target <ETA>")]
         [Description("Target η_x,η_y,η_z, e.g. 0.40,0.50,0.60; '-' leaves a direction free (0.4,-,0.6).")]
@@ -128,7 +128,8 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         var request = new DesignRequest(target, mode, settings.Population, settings.Tolerance / 100, settings.Quantile, tolerances, settings.Seed,
             porosityMin, porosityMax, settings.MaxSimulations, settings.MaxTime is double s ? TimeSpan.FromSeconds(s) : null,
             settings.MinAcceptance / 100, settings.Batch);
-        var plan = new DesignValidationPlan(settings.ValidateCount, settings.ValidateSize,
+        var solverOptions = settings.SolverOptions();
+        var plan = new DesignValidationPlan(settings.ValidateCount, settings.ValidateSize, solverOptions,
             Refinement: new RefinementSettings(settings.Refine, settings.RefineTolerance / 100));
         string directory = settings.Out ?? $"design-{target.ToString().Replace(',', '_')}-s{settings.Seed}";
 
@@ -142,7 +143,7 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         else if (settings.Simulator.Equals("solver", StringComparison.OrdinalIgnoreCase))
         {
             SpinodoidGenerator.ValidateSize(settings.Size);
-            simulator = new SolverSimulator(settings.Size);
+            simulator = new SolverSimulator(settings.Size, solverOptions);
         }
         else throw new ArgumentException($"simulator '{settings.Simulator}' must be surrogate or solver");
         using var _ = model;

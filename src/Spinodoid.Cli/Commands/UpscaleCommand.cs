@@ -11,7 +11,7 @@ namespace Spinodoid.Cli.Commands;
 
 internal sealed class UpscaleCommand : Command<UpscaleCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : SolverCheckSettings
     {
         [CommandOption("--theta <THETA>")]
         [Description("θ = a_x,a_y,a_z,ε at the base size.")]
@@ -53,11 +53,13 @@ internal sealed class UpscaleCommand : Command<UpscaleCommand.Settings>
         if (settings.Count < 1) throw new ArgumentException($"--count {settings.Count} must be at least 1");
         SpinodoidGenerator.ValidateSize(settings.Size);
         SpinodoidGenerator.ValidateSize(settings.Size * settings.Factor);
-        var baseline = ValidateCommand.RunWithProgress(theta, settings.Count, settings.Size, null, settings.Seed, cancellation);
+        var options = settings.SolverOptions();
+        var baseline = ValidateCommand.RunWithProgress(theta, settings.Count, settings.Size, null, settings.Seed, options, cancellation);
         int upscaledSize = settings.Size * settings.Factor;
         AnsiConsole.MarkupLine($"upscaled: θ = {Markup.Escape((theta with { LengthScales = theta.LengthScales.DividedBy(settings.Factor) }).ToString())}, N = {upscaledSize}");
-        var upscaled = ProgressBarStages.Instance.Run($"solver N = {upscaledSize}", settings.Count, progress =>
-            DesignValidation.Upscale(theta, settings.Factor, settings.Count, settings.Size, settings.Seed, progress: progress, cancellation: cancellation));
+        AnsiConsole.MarkupLine($"memory for one solve at N = {upscaledSize}: about {Transport.DiffusivitySolver.EstimatePeakBytes((long)upscaledSize * upscaledSize * upscaledSize, options.Discretization!.Value) / (1 << 20):N0} MiB");
+        var upscaled = ProgressBarStages.Instance.Run($"solver N = {upscaledSize}, {options.Discretization.ToString()!.ToLowerInvariant()}", settings.Count, progress =>
+            DesignValidation.Upscale(theta, settings.Factor, settings.Count, settings.Size, settings.Seed, options, progress, cancellation));
         DesignReport.WriteValidation(baseline, settings.Out + "-base");
         DesignReport.WriteValidation(upscaled, settings.Out + "-upscaled");
         var table = new Table().AddColumns("", "η_x", "η_y", "η_z");

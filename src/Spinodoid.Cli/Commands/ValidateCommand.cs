@@ -12,7 +12,7 @@ namespace Spinodoid.Cli.Commands;
 
 internal sealed class ValidateCommand : Command<ValidateCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : SolverCheckSettings
     {
         [CommandOption("--theta <THETA>")]
         [Description("θ = a_x,a_y,a_z,ε to validate (e.g. a design's posterior mean).")]
@@ -60,16 +60,17 @@ internal sealed class ValidateCommand : Command<ValidateCommand.Settings>
         if (settings.Count < 1) throw new ArgumentException($"--count {settings.Count} must be at least 1");
         using var model = settings.NoCnn ? null : SurrogateModel.Load(settings.Model ?? BundledModel.Locate());
         int size = settings.Size ?? model?.StructureSize ?? 128;
-        var validation = RunWithProgress(theta, settings.Count, size, model, settings.Seed, cancellation);
+        var validation = RunWithProgress(theta, settings.Count, size, model, settings.Seed, settings.SolverOptions(), cancellation);
         DesignReport.WriteValidation(validation, settings.Out, target);
         PrintSummary(validation, target);
         AnsiConsole.MarkupLine($"wrote {Markup.Escape(settings.Out)}.csv, .json, .png");
         return 0;
     }
 
-    internal static ValidationSummary RunWithProgress(SpinodoidParameters theta, int count, int size, SurrogateModel? model, ulong firstSeed, CancellationToken cancellation) =>
-        ProgressBarStages.Instance.Run($"solver N = {size}", count, progress =>
-            DesignValidation.Validate(theta, count, size, model?.StructureSize == size ? model : null, firstSeed, progress: progress, cancellation: cancellation));
+    internal static ValidationSummary RunWithProgress(SpinodoidParameters theta, int count, int size, SurrogateModel? model, ulong firstSeed,
+        Transport.DiffusivityOptions options, CancellationToken cancellation) =>
+        ProgressBarStages.Instance.Run($"solver N = {size}, {options.Discretization.ToString()!.ToLowerInvariant()}", count, progress =>
+            DesignValidation.Validate(theta, count, size, model?.StructureSize == size ? model : null, firstSeed, options, progress, cancellation));
 
     internal static void PrintSummary(ValidationSummary validation, DiffusivityTarget? target)
     {

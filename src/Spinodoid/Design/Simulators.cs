@@ -39,9 +39,14 @@ public sealed class SurrogateSimulator(SurrogateModel model, LateralBoundary sid
         [pores.X ? eta.X : 0, pores.Y ? eta.Y : 0, pores.Z ? eta.Z : 0];
 }
 
-/// <summary>η from the numerical solver at size <paramref name="size"/> (exact for the voxel structure; slow).</summary>
+/// <summary>
+/// η from the numerical solver at size <paramref name="size"/> (slow), with <see cref="DesignValidation.DefaultDiscretization"/>
+/// unless <paramref name="options"/> say otherwise.
+/// </summary>
 public sealed class SolverSimulator(int size, DiffusivityOptions? options = null) : ISimulator
 {
+    private readonly DiffusivityOptions _options = DesignValidation.SolverOptions(options).Validated();
+
     /// <summary>N of the structures simulated.</summary>
     public int Size => size;
 
@@ -50,9 +55,9 @@ public sealed class SolverSimulator(int size, DiffusivityOptions? options = null
     {
         get
         {
-            var o = (options ?? new DiffusivityOptions()).Validated();
+            var o = _options;
             return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"solver N = {size}, {(o.Discretization ?? Discretization.Voxel).ToString().ToLowerInvariant()}, {o.Convention.ToString().ToLowerInvariant()} convention, {o.Sides.ToString().ToLowerInvariant()} sides, tolerance {o.Tolerance:R}");
+                $"solver N = {size}, {o.Discretization!.Value.ToString().ToLowerInvariant()}, {o.Convention.ToString().ToLowerInvariant()} convention, {o.Sides.ToString().ToLowerInvariant()} sides, tolerance {o.Tolerance:R}");
         }
     }
 
@@ -65,8 +70,8 @@ public sealed class SolverSimulator(int size, DiffusivityOptions? options = null
         {
             cancellation.ThrowIfCancellationRequested();
             var structure = SpinodoidGenerator.Generate(SpinodoidParameters.FromVector(proposals[i].Theta), proposals[i].Seed, size,
-                options?.Discretization ?? Discretization.Voxel);
-            results[i] = DiffusivitySolver.SolveAll(structure, options, cancellation: cancellation).Select(r => r.Diffusivity).ToArray();
+                _options.Discretization!.Value);
+            results[i] = DiffusivitySolver.SolveAll(structure, _options, cancellation: cancellation).Select(r => r.Diffusivity).ToArray();
         }
         return results;
     }

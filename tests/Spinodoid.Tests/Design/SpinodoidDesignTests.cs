@@ -90,9 +90,10 @@ public sealed class SpinodoidDesignTests : IDisposable
         Assert.True(result.ReachedFinalTolerance, result.StopReason);
         var posterior = result.Posterior!;
         Assert.All(posterior.Particles, p => Assert.True(p.Distance <= 0.15 && p.Theta[3] is >= 0.5 and <= 0.7));
-        // The particles' η really are the solver's for their (θ, seed).
+        // The particles' η really are the solver's for their (θ, seed), of the continuous structure (sub-voxel) by default.
         var first = posterior.Particles[0];
-        var check = DiffusivitySolver.SolveAll(SpinodoidGenerator.Generate(SpinodoidParameters.FromVector(first.Theta), first.Seed, 16));
+        var check = DiffusivitySolver.SolveAll(SpinodoidGenerator.GenerateContinuous(SpinodoidParameters.FromVector(first.Theta), first.Seed, 16));
+        Assert.All(check, r => Assert.Equal(Discretization.Subvoxel, r.Discretization));
         for (int d = 0; d < 3; d++) Assert.Equal(check[d].Diffusivity, first.Summary[d], 9);
         // The validation is the solver's at the posterior mean, on the first validation seeds.
         var validation = outcome.Refinement!.Rounds[0].Validation;
@@ -165,9 +166,16 @@ public sealed class SpinodoidDesignTests : IDisposable
         var theta = new SpinodoidParameters(0.1, 0.15, 0.2, 0.6);
         var validation = DesignValidation.Validate(theta, 3, 16, firstSeed: 5);
         Assert.Equal([5UL, 6UL, 7UL], validation.Samples.Select(s => s.Seed));
-        var direct = DiffusivitySolver.SolveAll(SpinodoidGenerator.Generate(theta, 6, 16));
+        Assert.Equal(Discretization.Subvoxel, validation.Discretization);
+        var direct = DiffusivitySolver.SolveAll(SpinodoidGenerator.GenerateContinuous(theta, 6, 16));
         Assert.Equal(direct[1].Diffusivity, validation.Samples[1].Solver[1], 12);
         Assert.Equal(validation.Samples.Average(s => s.Solver[2]), validation.SolverMean[2], 12);
+        // Asked for, the voxel staircase: the same seeds, the binary structure's η, lower.
+        var voxel = DesignValidation.Validate(theta, 3, 16, firstSeed: 5, options: new DiffusivityOptions(Discretization: Discretization.Voxel));
+        Assert.Equal(Discretization.Voxel, voxel.Discretization);
+        var staircase = DiffusivitySolver.SolveAll(SpinodoidGenerator.Generate(theta, 6, 16));
+        Assert.Equal(staircase[1].Diffusivity, voxel.Samples[1].Solver[1], 12);
+        Assert.All(Enumerable.Range(0, 3), d => Assert.True(voxel.SolverMean[d] < validation.SolverMean[d]));
 
         var upscaled = DesignValidation.Upscale(theta, 2, 2, 16);
         Assert.Equal(32, upscaled.Size);
