@@ -11,12 +11,13 @@ public static class SpinodoidApp
 {
     /// <summary>
     /// Runs the command line <paramref name="args"/> and returns the exit code (0 ok, 2 bad input, 1 failure). Help and
-    /// messages go to <paramref name="console"/> (default: the process's).
+    /// messages go to <paramref name="console"/> (default: the process's), errors to <paramref name="errors"/> (default:
+    /// standard error).
     /// </summary>
-    public static int Run(string[] args, IAnsiConsole? console = null) => Create(console).Run(args);
+    public static int Run(string[] args, IAnsiConsole? console = null, TextWriter? errors = null) => Create(console, errors).Run(args);
 
     /// <summary>The configured application.</summary>
-    public static CommandApp Create(IAnsiConsole? console = null)
+    public static CommandApp Create(IAnsiConsole? console = null, TextWriter? errors = null)
     {
         var app = new CommandApp();
         app.Configure(config =>
@@ -74,7 +75,7 @@ public static class SpinodoidApp
             config.AddCommand<UpscaleCommand>("upscale")
                 .WithDescription("The paper's upscaling: length scales divided by F on an F-times larger grid; η by the solver at both sizes.")
                 .WithExample("upscale", "--theta", "0.092,0.135,0.245,0.666", "--factor", "3", "--count", "10");
-            config.SetExceptionHandler((exception, _) => CliErrors.Report(exception));
+            config.SetExceptionHandler((exception, _) => CliErrors.Report(exception, errors ?? Console.Error));
         });
         return app;
     }

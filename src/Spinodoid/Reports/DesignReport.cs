@@ -48,7 +48,8 @@ public static class DesignReport
         if (posterior is not null)
         {
             var mean = posterior.Mean();
-            json["posterior_tolerance"] = posterior.Tolerance;
+            // Generation 0 (prior draws) has tolerance ∞, which JSON cannot hold: null.
+            json["posterior_tolerance"] = double.IsFinite(posterior.Tolerance) ? posterior.Tolerance : null;
             json["effective_sample_size"] = Math.Round(posterior.EffectiveSampleSize, 1);
             json["simulations_per_effective_sample"] = Math.Round(result.TotalSimulations / posterior.EffectiveSampleSize, 2);
             json["posterior_mean"] = Named(mean);

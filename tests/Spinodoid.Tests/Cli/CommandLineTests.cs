@@ -27,10 +27,18 @@ public sealed class CommandLineTests : IDisposable
 
     private string PathOf(string name) => Path.Combine(_root, name);
 
-    /// <summary>Runs the command line; returns the exit code and everything printed (lines joined by spaces).</summary>
+    /// <summary>Runs the command line; returns the exit code and everything printed (lines joined by spaces), errors last.</summary>
     private static (int Code, string Output) Run(params string[] args)
     {
+        var (code, output, errors) = RunSeparately(args);
+        return (code, output + " " + errors);
+    }
+
+    /// <summary>Runs the command line; returns the exit code, the standard output and the standard error.</summary>
+    private static (int Code, string Output, string Errors) RunSeparately(params string[] args)
+    {
         var writer = new StringWriter();
+        var errors = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No,
@@ -41,8 +49,8 @@ public sealed class CommandLineTests : IDisposable
         AnsiConsole.Console = console;
         try
         {
-            int code = SpinodoidApp.Run(args, console);
-            return (code, string.Join(" ", writer.ToString().Split('\n', StringSplitOptions.TrimEntries)));
+            int code = SpinodoidApp.Run(args, console, errors);
+            return (code, string.Join(" ", writer.ToString().Split('\n', StringSplitOptions.TrimEntries)), errors.ToString());
         }
         finally
         {
@@ -103,10 +111,13 @@ public sealed class CommandLineTests : IDisposable
     public void BadInputExitsWithTwoAndSaysWhatIsWrong(string message, params string[] args)
     {
         string output = PathOf("out");
-        var (code, printed) = Run([.. args.Select(a => a == "{out}" ? output : a)]);
+        var (code, printed, errors) = RunSeparately([.. args.Select(a => a == "{out}" ? output : a)]);
         Assert.Equal(2, code);
-        Assert.Contains("error:", printed);
-        Assert.Contains(message, printed);
+        // One unwrapped line on standard error, nothing of it on standard output.
+        Assert.StartsWith("error: ", errors);
+        Assert.Single(errors.TrimEnd().Split('\n'));
+        Assert.Contains(message, errors);
+        Assert.DoesNotContain("error:", printed);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_root));
     }
 
@@ -171,6 +182,21 @@ public sealed class CommandLineTests : IDisposable
         var again = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!;
         Assert.Equal(summary["simulations"]!.GetValue<long>(), again["simulations"]!.GetValue<long>());
         Assert.Equal(summary["posterior_mean_theta"]!.GetValue<string>(), again["posterior_mean_theta"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void ADesignStoppedRightAfterGenerationZeroStillWritesAValidSummary()
+    {
+        string dir = PathOf("early");
+        var (code, output) = Run("design", "--target", "0.4,0.5,0.6", "--simulator", "solver", "--size", "16", "--population", "16",
+            "--batch", "8", "--max-simulations", "16", "--discretization", "voxel", "--out", dir);
+        Assert.True(code == 0, output);
+        Assert.Contains("stopped", output);
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!;
+        Assert.Equal("stopped", summary["status"]!.GetValue<string>());
+        Assert.Null(summary["posterior_tolerance"]);
+        Assert.Equal(1, summary["generations"]!.GetValue<int>());
+        Assert.True(File.Exists(Path.Combine(dir, "report.html")));
     }
 
     [Fact]
