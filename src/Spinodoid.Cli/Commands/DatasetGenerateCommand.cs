@@ -53,6 +53,7 @@ internal sealed class DatasetGenerateCommand : Command<DatasetGenerateCommand.Se
         if (settings.Count is int count) profile = profile.WithCount(count);
         profile = profile with { Discretization = Transport.Discretizations.Parse(settings.Discretization) };
         var (k, n) = ParseShard(settings.Shard);
+        OutputPaths.CheckFolder(settings.Out);
         var request = new DatasetRequest(profile, settings.Seed, settings.Out, k, n, settings.Workers);
         AnsiConsole.MarkupLine($"dataset [bold]{Markup.Escape(profile.Name)}[/]: N = {profile.Size}, {profile.Discretization.ToString().ToLowerInvariant()} labels, {profile.Train}/{profile.Validation}/{profile.Test} " +
                                $"train/validation/test, seed {settings.Seed}{(n > 1 ? $", shard {k}/{n}" : "")} → {Markup.Escape(settings.Out)}");

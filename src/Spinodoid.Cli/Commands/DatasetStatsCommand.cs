@@ -4,6 +4,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using Spinodoid.Datasets;
 using Spinodoid.Reports;
+using Spinodoid.Cli.Support;
 
 namespace Spinodoid.Cli.Commands;
 
@@ -22,6 +23,7 @@ internal sealed class DatasetStatsCommand : Command<DatasetStatsCommand.Settings
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
+        OutputPaths.CheckFile(settings.Png ?? Path.Combine(settings.Directory, "figure3.png"));
         var dataset = DatasetStore.Load(settings.Directory);
         var s = DatasetStatistics.Of(dataset);
         var m = dataset.Manifest;

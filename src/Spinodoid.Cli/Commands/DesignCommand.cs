@@ -132,6 +132,7 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         var plan = new DesignValidationPlan(settings.ValidateCount, settings.ValidateSize, solverOptions,
             Refinement: new RefinementSettings(settings.Refine, settings.RefineTolerance / 100));
         string directory = settings.Out ?? $"design-{target.ToString().Replace(',', '_')}-s{settings.Seed}";
+        OutputPaths.CheckFolder(directory);
 
         SurrogateModel? model = null;
         ISimulator simulator;

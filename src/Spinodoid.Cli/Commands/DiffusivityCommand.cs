@@ -121,6 +121,8 @@ internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
             }
         }
         if (settings.Field is not null) StructureFormats.FromPath(settings.Field); // fail early on a bad extension
+        OutputPaths.CheckFile(settings.Field);
+        OutputPaths.CheckFile(settings.Json);
         var discretization = DiffusivitySolver.DiscretizationFor(structure, options);
 
         long bytes = DiffusivitySolver.EstimatePeakBytes(structure.Shape.Count, discretization);

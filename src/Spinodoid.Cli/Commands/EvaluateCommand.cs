@@ -19,8 +19,8 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         public string? Model { get; init; }
 
         [CommandOption("--data <DIR>")]
-        [Description("Dataset folder.")]
-        public string Data { get; init; } = "";
+        [Description("Dataset folder. Default: the bundled dataset (data/compact).")]
+        public string? Data { get; init; }
 
         [CommandOption("--split <SPLIT>")]
         [Description("train, validation or test (default).")]
@@ -28,23 +28,24 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         public string Split { get; init; } = "test";
 
         [CommandOption("--png <PATH>")]
-        [Description("The paper's Figure 5 (solver η against CNN η, all directions). Default MODEL/figure5-SPLIT.png.")]
+        [Description("The paper's Figure 5 (solver η against CNN η, all directions). Default figure5-SPLIT.png in the current folder (evaluation-SPLIT.json beside it).")]
         public string? Png { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        string modelDir = settings.Model ?? BundledModel.Locate();
-        using var model = SurrogateModel.Load(modelDir);
-        using var samples = SurrogateSamples.Open(settings.Data, settings.Split);
+        string png = settings.Png ?? $"figure5-{settings.Split}.png";
+        string json = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(png))!, $"evaluation-{settings.Split}.json");
+        OutputPaths.CheckFile(png);
+        string data = settings.Data ?? BundledModel.LocateDataset();
+        using var model = SurrogateModel.Load(settings.Model ?? BundledModel.Locate());
+        using var samples = SurrogateSamples.Open(data, settings.Split);
         var e = SurrogateTrainer.Evaluate(model.Network, samples);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"{samples.Count} {settings.Split} structures: MSE (logit) {e.MseLogit:0.0000e0}, MAPE {e.Mape:0.00} % " +
             $"(x {e.MapeByAxis[0]:0.00} %, y {e.MapeByAxis[1]:0.00} %, z {e.MapeByAxis[2]:0.00} %)"));
-        string png = settings.Png ?? Path.Combine(modelDir, $"figure5-{settings.Split}.png");
         SurrogateFigures.WriteFigure5(e, png);
-        string json = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(png))!, $"evaluation-{settings.Split}.json");
-        AtomicFile.WriteText(json, SurrogateFigures.EvaluationJson(settings.Data, settings.Split, samples.Count, e)
+        AtomicFile.WriteText(json, SurrogateFigures.EvaluationJson(data, settings.Split, samples.Count, e)
             .ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
         AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(png)}[/] and {Markup.Escape(json)}");
         return 0;

@@ -5,6 +5,7 @@ using Spectre.Console.Cli;
 using Spinodoid.IO;
 using Spinodoid.Microstructure;
 using Spinodoid.Reports;
+using Spinodoid.Cli.Support;
 
 namespace Spinodoid.Cli.Commands;
 
@@ -52,6 +53,8 @@ internal sealed class GenerateCommand : Command<GenerateCommand.Settings>
         SpinodoidGenerator.ValidateSize(settings.Size);
         StructureFormat? format = settings.Format is null ? null : StructureFormats.Parse(settings.Format);
         if (settings.Out is not null && format is null) format = StructureFormats.FromPath(settings.Out);
+        OutputPaths.CheckFile(settings.Out);
+        OutputPaths.CheckFile(settings.Png);
 
         var watch = Stopwatch.StartNew();
         var structure = SpinodoidGenerator.Generate(theta, settings.Seed, settings.Size);

@@ -33,6 +33,7 @@ internal sealed class InspectCommand : Command<InspectCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         var sides = OptionParsing.Sides(settings.Sides);
+        OutputPaths.CheckFile(settings.Png);
         var structure = StructureIO.Read(settings.File, settings.ReadOptions());
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(settings.File)}[/]");
         AnsiConsole.MarkupLine($"  size      {structure.Shape} ({structure.Shape.Count:N0} voxels)");

@@ -5,6 +5,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using Spinodoid.Microstructure;
 using Spinodoid.Runtime;
+using Spinodoid.Cli.Support;
 
 namespace Spinodoid.Cli.Commands;
 
@@ -38,6 +39,7 @@ internal sealed class SamplePriorCommand : Command<SamplePriorCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         if (settings.Size is int n) SpinodoidGenerator.ValidateSize(n);
+        OutputPaths.CheckFile(settings.Out);
         var prior = SpinodoidPrior.Paper;
         var random = new SeededRandom(settings.Seed);
         var csv = new StringBuilder("a_x,a_y,a_z,porosity,seed,prior_density,attempts\n");

@@ -63,6 +63,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     {
         var options = new TrainingOptions(SurrogateArchitecture.ByName(settings.Network), settings.Epochs, settings.Batch,
             settings.Optimizer.ToLowerInvariant(), settings.LearningRate, settings.Seed, !settings.NoAugment).Validated();
+        OutputPaths.CheckFolder(settings.Out);
         AnsiConsole.MarkupLine($"training [bold]{Markup.Escape(options.Architecture.Name)}[/] on {Markup.Escape(settings.Data)} → {Markup.Escape(settings.Out)} " +
                                "(interrupt at any time; the same command resumes from the last finished epoch)");
         AnsiConsole.Progress().AutoClear(false)

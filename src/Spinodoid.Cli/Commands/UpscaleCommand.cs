@@ -53,6 +53,7 @@ internal sealed class UpscaleCommand : Command<UpscaleCommand.Settings>
         if (settings.Count < 1) throw new ArgumentException($"--count {settings.Count} must be at least 1");
         SpinodoidGenerator.ValidateSize(settings.Size);
         SpinodoidGenerator.ValidateSize(settings.Size * settings.Factor);
+        OutputPaths.CheckFile(settings.Out + "-base.csv");
         var options = settings.SolverOptions();
         var baseline = ValidateCommand.RunWithProgress(theta, settings.Count, settings.Size, null, settings.Seed, options, cancellation);
         int upscaledSize = settings.Size * settings.Factor;

@@ -58,6 +58,7 @@ internal sealed class ValidateCommand : Command<ValidateCommand.Settings>
         var theta = SpinodoidParameters.Parse(settings.Theta);
         var target = settings.Target is null ? null : DiffusivityTarget.Parse(settings.Target);
         if (settings.Count < 1) throw new ArgumentException($"--count {settings.Count} must be at least 1");
+        OutputPaths.CheckFile(settings.Out + ".csv");
         using var model = settings.NoCnn ? null : SurrogateModel.Load(settings.Model ?? BundledModel.Locate());
         int size = settings.Size ?? model?.StructureSize ?? 128;
         var validation = RunWithProgress(theta, settings.Count, size, model, settings.Seed, settings.SolverOptions(), cancellation);

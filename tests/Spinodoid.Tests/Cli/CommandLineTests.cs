@@ -108,10 +108,18 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("simulator 'oracle'", "design", "--target", "0.4,0.5,0.6", "--simulator", "oracle", "--out", "{out}")]
     [InlineData("--count 0", "validate", "--theta", "0.1,0.15,0.2,0.6", "--count", "0", "--no-cnn", "--size", "16", "--out", "{out}")]
     [InlineData("--factor 11", "upscale", "--theta", "0.1,0.15,0.2,0.6", "--factor", "11", "--size", "16", "--out", "{out}")]
+    // Output locations are checked before any work, and a run with several outputs writes all or none.
+    [InlineData("does not exist", "diffusivity", "--theta", "0.1,0.15,0.2,0.6", "--size", "16", "--json", "/nonexistent-folder/eta.json")]
+    [InlineData("does not exist", "validate", "--theta", "0.1,0.15,0.2,0.6", "--count", "1", "--no-cnn", "--size", "16", "--out", "/nonexistent-folder/v")]
+    [InlineData("does not exist", "upscale", "--theta", "0.1,0.15,0.2,0.6", "--count", "1", "--size", "16", "--out", "/nonexistent-folder/u")]
+    [InlineData("does not exist", "design", "--target", "0.4,0.5,0.6", "--simulator", "solver", "--size", "16", "--out", "/nonexistent-folder/run")]
+    [InlineData("does not exist", "dataset", "generate", "--count", "6", "--out", "/nonexistent-folder/data")]
+    [InlineData("not writable", "generate", "--theta", "0.1,0.15,0.2,0.6", "--size", "16", "--out", "{out}.npy", "--png", "/proc/x.png")]
+    [InlineData("one of the shards", "dataset", "merge", "{out}", "--out", "{out}")]
     public void BadInputExitsWithTwoAndSaysWhatIsWrong(string message, params string[] args)
     {
         string output = PathOf("out");
-        var (code, printed, errors) = RunSeparately([.. args.Select(a => a == "{out}" ? output : a)]);
+        var (code, printed, errors) = RunSeparately([.. args.Select(a => a.Replace("{out}", output))]);
         Assert.Equal(2, code);
         // One unwrapped line on standard error, nothing of it on standard output.
         Assert.StartsWith("error: ", errors);
