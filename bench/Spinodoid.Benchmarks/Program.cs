@@ -21,6 +21,8 @@ switch (command)
         return SurrogateThroughput.Run(args.Skip(1).ToArray());
     case "abc":
         return AbcKernelComparison.Run(args.Skip(1).ToArray());
+    case "scalars":
+        return ScalarLifetimeStress.Run(args.Skip(1).ToArray());
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(GenerationTiming).Assembly).Run(args.Skip(1).ToArray());
         return 0;
@@ -34,6 +36,7 @@ switch (command)
               cylinders [fraction=0.5] [sides=8,…,64]   voxel and sub-voxel η of a cylinder array against the Rayleigh series
               surrogate [batch=8] [rounds=3]   structures/s for generate + CNN prediction (compact, paper)
               abc [target=0.40,0.50,0.60] [P=512] [final=0.01] [seed=1] [name filter]   simulator calls of ABC-PMC strategies on a cheap stand-in model
+              scalars [seconds=20]            libtorch calls with implicit vs owned Scalars under forced collections (the inference crash)
               bdn [--filter *]                BenchmarkDotNet micro-benchmarks of the stages
             """);
         return command == "help" ? 0 : 2;

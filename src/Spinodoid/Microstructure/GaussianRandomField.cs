@@ -91,7 +91,10 @@ public static class GaussianRandomField
                 // "Forward" normalisation puts no 1/N³ on the inverse: Ψ(x) = Σ_k c_k e^{2πi k·x/N}, independent of N.
                 var field = torch.fft.irfftn(complex, s: new long[] { n, n, n }, dim: new long[] { 0, 1, 2 },
                     norm: FFTNormType.Forward);
-                field = field.mul_(1.0 / Math.Sqrt(variance)).contiguous();
+                // Owned, not implicitly converted: TorchSharp does not keep an implicit Scalar alive during the native call,
+                // so the GC could finalise (free) it while libtorch reads it ("Unknown scalar type" under load).
+                using var scale = (1.0 / Math.Sqrt(variance)).ToScalar();
+                field = field.mul_(scale).contiguous();
                 consume(shift, MemoryMarshal.Cast<byte, float>(field.bytes)[..(int)count]);
             }
         }

@@ -31,9 +31,9 @@ public sealed class DiffusivityNetwork : nn.Module<Tensor, Tensor>
             {
                 int width = architecture.Widths[b];
                 features.Add(($"conv{b}a", nn.Conv3d(channels, width, 3, stride: b == 0 ? architecture.InputStride : 1, padding: padding)));
-                features.Add(($"elu{b}a", nn.ELU()));
+                features.Add(($"elu{b}a", new Elu()));
                 features.Add(($"conv{b}b", nn.Conv3d(width, width, 3, padding: padding)));
-                features.Add(($"elu{b}b", nn.ELU()));
+                features.Add(($"elu{b}b", new Elu()));
                 features.Add(($"pool{b}", nn.AvgPool3d(2)));
                 channels = width;
             }
@@ -46,7 +46,7 @@ public sealed class DiffusivityNetwork : nn.Module<Tensor, Tensor>
             for (int d = 0; d < architecture.Dense.Length; d++)
             {
                 head.Add(($"dense{d}", nn.Linear(inputs, architecture.Dense[d])));
-                head.Add(($"elu_dense{d}", nn.ELU()));
+                head.Add(($"elu_dense{d}", new Elu()));
                 inputs = architecture.Dense[d];
             }
             head.Add(("output", nn.Linear(inputs, architecture.Outputs)));
@@ -81,13 +81,35 @@ public sealed class DiffusivityNetwork : nn.Module<Tensor, Tensor>
     /// </summary>
     private static Tensor StructureDescriptors(Tensor input)
     {
-        var solid = input + 0.5; // (B, 1, D, H, W), solid fraction per cell
-        var porosity = 1 - solid.mean([1, 2, 3, 4]);
+        var solid = input + TorchScalars.Half; // (B, 1, D, H, W), solid fraction per cell
+        var porosity = TorchScalars.One - solid.mean([1, 2, 3, 4]);
         // Tensor dims: W = x (4), H = y (3), D = z (2).
-        var g = stack(new long[] { 4, 3, 2 }.Select(d => (solid - solid.roll(1, d)).abs().mean([1, 2, 3, 4]).clamp_min(1e-6)).ToArray(), 1);
+        var g = stack(new long[] { 4, 3, 2 }.Select(d => (solid - solid.roll(1, d)).abs().mean([1, 2, 3, 4]).clamp_min(TorchScalars.DescriptorFloor)).ToArray(), 1);
         var mean = g.mean([1], keepdim: true);
         return cat([porosity.unsqueeze(1), porosity.square().unsqueeze(1), (g / mean).log(), mean.log()], 1);
     }
+}
+
+/// <summary>
+/// ELU (α = 1), as <c>nn.ELU()</c> computes it, with Scalars that stay alive: TorchSharp's ELU converts α, scale and
+/// input scale to temporary Scalars that the GC may finalise (free) while libtorch still reads them.
+/// </summary>
+internal sealed class Elu() : nn.Module<Tensor, Tensor>("ELU")
+{
+    public override Tensor forward(Tensor input) => input.elu(TorchScalars.One, TorchScalars.One, TorchScalars.One);
+}
+
+/// <summary>
+/// Constant Scalars for libtorch calls, held for the life of the process. An implicitly converted Scalar (a double
+/// where TorchSharp wants a Scalar) is garbage the moment its handle is read, and its finaliser frees the native
+/// value, possibly while the native call is still reading it: under allocation load (structures generated in
+/// parallel) this crashed inference with "Unknown scalar type" in <c>THSTensor_mul_scalar_</c>.
+/// </summary>
+internal static class TorchScalars
+{
+    public static readonly Scalar Half = 0.5.ToScalar();
+    public static readonly Scalar One = 1.0.ToScalar();
+    public static readonly Scalar DescriptorFloor = 1e-6.ToScalar();
 }
 
 /// <summary>The transforms between solver and network quantities (Methods, eq. 13–15).</summary>
