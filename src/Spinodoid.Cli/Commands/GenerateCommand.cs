@@ -53,6 +53,9 @@ internal sealed class GenerateCommand : Command<GenerateCommand.Settings>
         SpinodoidGenerator.ValidateSize(settings.Size);
         StructureFormat? format = settings.Format is null ? null : StructureFormats.Parse(settings.Format);
         if (settings.Out is not null && format is null) format = StructureFormats.FromPath(settings.Out);
+        else if (settings.Out is not null && Path.HasExtension(settings.Out) && StructureFormats.TryFromPath(settings.Out) is { } named && named != format)
+            throw new ArgumentException($"--format {settings.Format} does not match the extension of --out '{settings.Out}' ({named.ToString().ToLowerInvariant()}); " +
+                                        "give a matching extension, or leave one of them out");
         OutputPaths.CheckFile(settings.Out);
         OutputPaths.CheckFile(settings.Png);
 

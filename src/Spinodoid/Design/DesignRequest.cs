@@ -76,6 +76,8 @@ public sealed record DesignRequest(
         if (!(FinalTolerance > 0 && FinalTolerance < 10)) throw new ArgumentException($"final tolerance {FinalTolerance} must be in (0, 10) (a fraction: 0.01 = 1 %)");
         if (!(MinAcceptanceRate >= 0 && MinAcceptanceRate < 1)) throw new ArgumentException($"minimum acceptance rate {MinAcceptanceRate} must be in [0, 1)");
         if (MaxSimulations is < 1) throw new ArgumentException($"simulation budget {MaxSimulations} must be positive");
+        if (MaxTime is TimeSpan limit && !(limit > TimeSpan.Zero))
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"wall-time limit {limit.TotalSeconds} s must be positive"));
         _ = Schedule();
         return this;
     }

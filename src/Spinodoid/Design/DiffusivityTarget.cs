@@ -15,7 +15,9 @@ public sealed record DiffusivityTarget(double? X, double? Y, double? Z)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries);
         if (parts.Length != 3) throw new ArgumentException($"target '{text}' must have three comma-separated values η_x,η_y,η_z (use - for a free direction)");
-        var values = parts.Select(p => p is "-" or "*" or "" ? (double?)null
+        if (parts.Any(p => p.Length == 0))
+            throw new ArgumentException($"target '{text}' has an empty value; write - for a free direction (e.g. 0.4,-,0.6)");
+        var values = parts.Select(p => p is "-" or "*" ? (double?)null
             : double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v
             : throw new ArgumentException($"target value '{p}' is not a number (use - for a free direction)")).ToArray();
         return new DiffusivityTarget(values[0], values[1], values[2]).Validated();

@@ -70,13 +70,13 @@ public static partial class NpyFormat
         var shapeMatch = ShapePattern().Match(header);
         if (!shapeMatch.Success) throw new InvalidDataException($"'{path}': .npy header has no 'shape'");
         var dims = shapeMatch.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+            .Select(s => long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out long v) ? v
+                : throw new InvalidDataException($"'{path}': .npy shape entry '{s}' is not a whole number")).ToArray();
         if (dims.Length != 3)
             throw new InvalidDataException($"'{path}' holds a {dims.Length}-D array; a structure is a 3-D array");
-        if (dims.Any(x => x < 1 || x > int.MaxValue)) throw new InvalidDataException($"'{path}': bad shape ({string.Join(", ", dims)})");
-        var shape = new GridShape((int)dims[0], (int)dims[1], (int)dims[2]);
+        int itemSize = descr.Length >= 3 && int.TryParse(descr.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out int bytes) ? bytes : 1;
+        var shape = GridShape.Checked(dims[0], dims[1], dims[2], $"'{path}'", Math.Max(1, itemSize));
         long count = shape.Count;
-        if (count > Array.MaxLength) throw new InvalidDataException($"'{path}': {count} voxels is more than one array can hold");
 
         if (descr is "<f4" or "<f8" or "=f4" or "=f8" or "|f4" or "|f8")
             return new LabelVolume(shape, ReadFloats(stream, shape, descr[2] == '8' ? 8 : 4, fortran), $"'{path}'");

@@ -20,16 +20,19 @@ public static class StructureFormats
     public static StructureFormat FromPath(string path)
     {
         string ext = Path.GetExtension(path).ToLowerInvariant();
-        return ext switch
-        {
-            ".npy" => StructureFormat.Npy,
-            ".tif" or ".tiff" => StructureFormat.Tiff,
-            ".vti" => StructureFormat.Vti,
-            ".raw" or ".bin" => StructureFormat.Raw,
-            _ => throw new ArgumentException(
-                $"unknown structure format '{ext}' of '{path}'; allowed: .npy, .tif/.tiff, .vti, .raw (or give --format npy|tiff|vti|raw)"),
-        };
+        return TryFromPath(path) ?? throw new ArgumentException(
+            $"unknown structure format '{ext}' of '{path}'; allowed: .npy, .tif/.tiff, .vti, .raw (or give --format npy|tiff|vti|raw)");
     }
+
+    /// <summary>The format a path's extension names, or null for an extension that names none.</summary>
+    public static StructureFormat? TryFromPath(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".npy" => StructureFormat.Npy,
+        ".tif" or ".tiff" => StructureFormat.Tiff,
+        ".vti" => StructureFormat.Vti,
+        ".raw" or ".bin" => StructureFormat.Raw,
+        _ => null,
+    };
 
     /// <summary>Parses a format name (npy, tiff, vti, raw).</summary>
     public static StructureFormat Parse(string name) => name.ToLowerInvariant() switch

@@ -154,12 +154,13 @@ public static class StructureIO
         if (options.RawShape is { } given) shape = given;
         else if (sidecar?["shape"] is JsonArray dims && dims.Count == 3)
         {
-            shape = new GridShape(dims[0]!.GetValue<int>(), dims[1]!.GetValue<int>(), dims[2]!.GetValue<int>());
             bytesPerVoxel = sidecar["dtype"]?.ToString() switch { "uint16" => 2, "float32" => 4, "float64" => 8, _ => 1 };
+            shape = GridShape.Checked(dims[0]!.GetValue<long>(), dims[1]!.GetValue<long>(), dims[2]!.GetValue<long>(), $"'{SidecarPath(path)}'", bytesPerVoxel);
         }
         else throw new ArgumentException($"raw file '{path}' has no sidecar '{SidecarPath(path)}'; give its size with --shape Nx,Ny,Nz");
         if (bytesPerVoxel is not (1 or 2 or 4 or 8))
             throw new ArgumentException($"raw voxel size {bytesPerVoxel} bytes is not supported; use 1 (uint8), 2 (uint16), 4 (float32) or 8 (float64)");
+        shape = GridShape.Checked(shape.Nx, shape.Ny, shape.Nz, $"raw file '{path}'", bytesPerVoxel);
         long expected = shape.Count * bytesPerVoxel;
         long actual = new FileInfo(path).Length;
         if (actual != expected)

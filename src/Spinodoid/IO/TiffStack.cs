@@ -76,8 +76,7 @@ public static class TiffStack
         int nx = tiff.GetField(TiffTag.IMAGEWIDTH)[0].ToInt();
         int ny = tiff.GetField(TiffTag.IMAGELENGTH)[0].ToInt();
         string? description = tiff.GetField(TiffTag.IMAGEDESCRIPTION)?[0].ToString();
-        var shape = new GridShape(nx, ny, pages);
-        if (shape.Count > Array.MaxLength) throw new InvalidDataException($"'{path}': {shape} voxels is more than one array can hold");
+        var shape = GridShape.Checked(nx, ny, pages, $"'{path}'");
         // 32-bit IEEE floating-point pages (SampleFormat 3) are read as values, all others as labels.
         bool floats = tiff.GetField(TiffTag.BITSPERSAMPLE)?[0].ToInt() == 32 && tiff.GetField(TiffTag.SAMPLEFORMAT)?[0].ToInt() == 3;
         var labels = floats ? null : new ushort[shape.Count];

@@ -60,13 +60,14 @@ public static partial class VtiFormat
         var floatArray = FloatArrayPattern().Match(xml);
         if (!extent.Success || !(array.Success || floatArray.Success))
             throw new InvalidDataException($"'{path}': no WholeExtent or UInt8/Float32/Float64 appended DataArray found");
-        int[] e = extent.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
-        var shape = new GridShape(e[1] - e[0], e[3] - e[2], e[5] - e[4]);
+        long[] e = extent.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        if (e.Length != 6) throw new InvalidDataException($"'{path}': WholeExtent needs 6 numbers");
         var comment = CommentPattern().Match(xml);
         string? text = comment.Success ? comment.Groups[1].Value : null;
         // A UInt8 array is the structure (labels); a file with only a floating-point array is a level set.
         bool floats = !array.Success;
         int size = floats ? (floatArray.Groups[1].Value == "Float64" ? 8 : 4) : 1;
+        var shape = GridShape.Checked(e[1] - e[0], e[3] - e[2], e[5] - e[4], $"'{path}'", size);
         long offset = long.Parse((floats ? floatArray.Groups[2] : array.Groups[1]).Value, CultureInfo.InvariantCulture);
         long start = underscore + 1 + offset;
         long length = BitConverter.ToInt64(bytes, (int)start);

@@ -10,7 +10,23 @@ public readonly record struct GridShape(int Nx, int Ny, int Nz)
     public static GridShape Cube(int n) => new(n, n, n);
 
     /// <summary>Number of voxels.</summary>
-    public long Count => (long)Nx * Ny * Nz;
+    public long Count => checked((long)Nx * Ny * Nz);
+
+    /// <summary>
+    /// The shape a file header (or an option) gives, checked in 64-bit arithmetic: every side positive and the voxels, at
+    /// <paramref name="bytesPerVoxel"/> bytes each, within one array. Throws <see cref="InvalidDataException"/> naming
+    /// <paramref name="source"/> and the limit otherwise.
+    /// </summary>
+    public static GridShape Checked(long nx, long ny, long nz, string source, int bytesPerVoxel = 1)
+    {
+        if (nx < 1 || ny < 1 || nz < 1 || nx > int.MaxValue || ny > int.MaxValue || nz > int.MaxValue)
+            throw new InvalidDataException($"{source}: shape ({nx}, {ny}, {nz}) needs three sides from 1 to {int.MaxValue:N0}");
+        // Each factor is below 2³¹, so the product of two fits a long; the third can overflow: divide instead.
+        long limit = Array.MaxLength / Math.Max(1, bytesPerVoxel);
+        if (nx * ny > limit || nz > limit / (nx * ny))
+            throw new InvalidDataException($"{source}: shape ({nx}, {ny}, {nz}) has more voxels than one array holds ({limit:N0} at {bytesPerVoxel} byte(s) each)");
+        return new GridShape((int)nx, (int)ny, (int)nz);
+    }
 
     /// <summary>Linear index of voxel (x, y, z).</summary>
     public long Index(int x, int y, int z) => x + (long)Nx * (y + (long)Ny * z);

@@ -12,6 +12,9 @@ public sealed record LengthScales(double X, double Y, double Z)
     /// <summary>The length scale along <paramref name="axis"/>.</summary>
     public double this[Axis axis] => axis switch { Axis.X => X, Axis.Y => Y, _ => Z };
 
+    /// <inheritdoc />
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"(a_x {X:0.######}, a_y {Y:0.######}, a_z {Z:0.######})");
+
     /// <summary>All three divided by <paramref name="factor"/> (upscaling to a grid that many times larger).</summary>
     public LengthScales DividedBy(double factor) => new(X / factor, Y / factor, Z / factor);
 }

@@ -108,6 +108,9 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("simulator 'oracle'", "design", "--target", "0.4,0.5,0.6", "--simulator", "oracle", "--out", "{out}")]
     [InlineData("--count 0", "validate", "--theta", "0.1,0.15,0.2,0.6", "--count", "0", "--no-cnn", "--size", "16", "--out", "{out}")]
     [InlineData("--factor 11", "upscale", "--theta", "0.1,0.15,0.2,0.6", "--factor", "11", "--size", "16", "--out", "{out}")]
+    [InlineData("empty value", "design", "--target", "0.4,,0.6", "--simulator", "solver", "--size", "16", "--out", "{out}")]
+    [InlineData("wall-time limit 0 s", "design", "--target", "0.4,0.5,0.6", "--simulator", "solver", "--size", "16", "--max-time", "0", "--out", "{out}")]
+    [InlineData("does not match the extension", "generate", "--theta", "0.1,0.15,0.2,0.6", "--size", "16", "--format", "tiff", "--out", "{out}.npy")]
     // Output locations are checked before any work, and a run with several outputs writes all or none.
     [InlineData("does not exist", "diffusivity", "--theta", "0.1,0.15,0.2,0.6", "--size", "16", "--json", "/nonexistent-folder/eta.json")]
     [InlineData("does not exist", "validate", "--theta", "0.1,0.15,0.2,0.6", "--count", "1", "--no-cnn", "--size", "16", "--out", "/nonexistent-folder/v")]
@@ -127,6 +130,30 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains(message, errors);
         Assert.DoesNotContain("error:", printed);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_root));
+    }
+
+    [Fact]
+    public void AHeaderWhoseShapeOverflowsIsRefusedNamingTheFile()
+    {
+        // (2²¹, 2²¹, 2²²) voxels: the product is 2⁶⁴, which wraps to 0 in unchecked 64-bit arithmetic.
+        string header = "{'descr': '|u1', 'fortran_order': True, 'shape': (2097152, 2097152, 4194304), }";
+        header = header.PadRight(118 - 1) + "\n";
+        var bytes = new List<byte> { 0x93 };
+        bytes.AddRange("NUMPY"u8.ToArray());
+        bytes.AddRange([1, 0, (byte)header.Length, 0]);
+        bytes.AddRange(System.Text.Encoding.ASCII.GetBytes(header));
+        bytes.AddRange(new byte[64]);
+        File.WriteAllBytes(PathOf("huge.npy"), [.. bytes]);
+        var (code, output) = Run("inspect", PathOf("huge.npy"));
+        Assert.Equal(2, code);
+        Assert.Contains("huge.npy", output);
+        Assert.Contains("more voxels than one array holds", output);
+
+        File.WriteAllBytes(PathOf("small.raw"), new byte[64]);
+        (code, output) = Run("inspect", PathOf("small.raw"), "--shape", "2097152,2097152,4194304");
+        Assert.Equal(2, code);
+        Assert.Contains("small.raw", output);
+        Assert.Contains("more voxels than one array holds", output);
     }
 
     [Fact]
