@@ -15,7 +15,32 @@ public static class InputCache
     public static string PathOf(string directory, DatasetProfile profile) =>
         Path.Combine(directory, $"inputs-{profile.Size / 2}.npy");
 
-    /// <summary>Builds (or rebuilds) the cache; returns its path.</summary>
+    /// <summary>
+    /// The dataset's identity: the SHA-256 of its table (16 hex digits). The cache's sidecar records it, so a cache
+    /// copied from another dataset with as many rows, or left from an earlier table, is never used.
+    /// </summary>
+    public static string Identity(string directory)
+    {
+        using var stream = File.OpenRead(Path.Combine(directory, DatasetManifest.TableName));
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream))[..16].ToLowerInvariant();
+    }
+
+    /// <summary>True when the cache exists and was built from this dataset's table.</summary>
+    public static bool IsCurrent(string directory, DatasetProfile profile)
+    {
+        string path = PathOf(directory, profile), sidecar = path + ".json";
+        if (!File.Exists(path) || !File.Exists(sidecar)) return false;
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(sidecar))?["dataset_identity"]?.GetValue<string>() == Identity(directory);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Builds (or rebuilds) the cache and its identity sidecar; returns its path.</summary>
     public static string Build(string directory, IProgress<int>? progress = null, CancellationToken cancellation = default)
     {
         var dataset = DatasetStore.Load(directory);
@@ -51,6 +76,11 @@ public static class InputCache
                 progress?.Report(done);
             }
         });
+        AtomicFile.WriteText(path + ".json", new System.Text.Json.Nodes.JsonObject(ProgramInfo.Header())
+        {
+            ["dataset_identity"] = Identity(directory), ["rows"] = rows.Count, ["side"] = half,
+            ["content"] = "uint8 solid counts 0…8 of the 2×2×2 downsampled structures, C order (rows, z, y, x)",
+        }.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
         return path;
     }
 }

@@ -39,8 +39,10 @@ public sealed class SurrogateSamples : IDisposable
         if (split is not ("train" or "validation" or "test")) throw new ArgumentException($"split '{split}' must be train, validation or test");
         var dataset = DatasetStore.Load(datasetDirectory);
         string path = InputCache.PathOf(datasetDirectory, dataset.Manifest.Profile);
-        if (!File.Exists(path)) InputCache.Build(datasetDirectory);
         var all = dataset.Rows.OrderBy(r => r.Index).ToList();
+        if (!all.Any(r => r.Split == split))
+            throw new ArgumentException($"the {split} split of '{datasetDirectory}' has no rows ({all.Count} rows in all); nothing to {(split == "train" ? "train on" : "measure")}");
+        if (!InputCache.IsCurrent(datasetDirectory, dataset.Manifest.Profile)) InputCache.Build(datasetDirectory);
         int side = dataset.Manifest.Profile.Size / 2;
         var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
         var view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);

@@ -136,6 +136,34 @@ public sealed class DatasetTests : IDisposable
     }
 
     [Fact]
+    public void ACacheFromAnotherDatasetIsNeverUsedAndEmptySplitsAreRefused()
+    {
+        var rowsA = Generate(Dir("a"));
+        var rowsB = DatasetGenerator.Generate(new DatasetRequest(Tiny, 8, Dir("b")));
+        string cacheA = InputCache.Build(Dir("a"));
+        Assert.True(InputCache.IsCurrent(Dir("a"), Tiny));
+        // Same row count, another dataset: a copied cache (with its sidecar) is not this dataset's.
+        string cacheB = InputCache.PathOf(Dir("b"), Tiny);
+        File.Copy(cacheA, cacheB);
+        File.Copy(cacheA + ".json", cacheB + ".json");
+        Assert.False(InputCache.IsCurrent(Dir("b"), Tiny));
+        using (var samples = Spinodoid.Surrogate.SurrogateSamples.Open(Dir("b"), "train"))
+        {
+            var input = new byte[12 * 12 * 12];
+            samples.ReadInput(0, input);
+            var first = samples.Rows[0];
+            Assert.Equal(Downsampling.SolidCounts2x(SpinodoidGenerator.Generate(first.Theta, first.Seed, 24)), input);
+        }
+        Assert.True(InputCache.IsCurrent(Dir("b"), Tiny));
+        Assert.NotEqual(rowsA[0].Theta, rowsB[0].Theta);
+
+        // Shard 0 of 10 holds row 0 only, a train row: it has no test split to measure.
+        DatasetGenerator.Generate(new DatasetRequest(Tiny, 9, Dir("only-train"), 0, 10));
+        var error = Assert.Throws<ArgumentException>(() => Spinodoid.Surrogate.SurrogateSamples.Open(Dir("only-train"), "test"));
+        Assert.Contains("no rows", error.Message);
+    }
+
+    [Fact]
     public void FigureThreeIsAPngOfTwoPanels()
     {
         Generate(Dir("figure"));
