@@ -61,7 +61,7 @@ public static class DatasetGenerator
         if (request.ShardCount < 1 || request.ShardIndex < 0 || request.ShardIndex >= request.ShardCount)
             throw new ArgumentException($"shard {request.ShardIndex}/{request.ShardCount} is invalid: need 0 ≤ k < n");
         if (request.Workers is < 1 or > 64) throw new ArgumentException($"workers {request.Workers} is outside 1–64");
-        Directory.CreateDirectory(request.Directory);
+        using var folder = FolderLock.Acquire(request.Directory, "dataset generation");
 
         var manifest = new DatasetManifest(profile, request.Seed, request.ShardIndex, request.ShardCount, false, 0, 0, 0,
             ProgramInfo.Version);

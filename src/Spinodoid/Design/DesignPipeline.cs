@@ -93,6 +93,7 @@ public static class DesignPipeline
             : 0);
         observer ??= IDesignObserver.Silent;
 
+        using var folder = FolderLock.Acquire(job.Directory, "design run");
         var store = InverseDesign.Store(job.Directory, request, simulator);
         observer.Starting(job, simulator.Name, store.Load().Generations.Count);
         var abc = observer.Sampling(progress => InverseDesign.Run(request, simulator, store, progress, cancellation));

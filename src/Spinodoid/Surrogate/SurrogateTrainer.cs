@@ -70,6 +70,7 @@ public static class SurrogateTrainer
     {
         options = options.Validated();
         TorchRuntime.EnsureInitialised();
+        using var folder = FolderLock.Acquire(outputDirectory, "training run");
         using var train = SurrogateSamples.Open(datasetDirectory, "train");
         using var validation = SurrogateSamples.Open(datasetDirectory, "validation");
         if (train.Side != options.Architecture.InputSize)

@@ -148,6 +148,21 @@ public sealed class SpinodoidDesignTests : IDisposable
     }
 
     [Fact]
+    public void ASecondRunOnALockedFolderIsRefusedNamingTheHolder()
+    {
+        string dir = Path.Combine(_root, "locked");
+        using (FolderLock.Acquire(dir, "design run"))
+        {
+            var error = Assert.Throws<IOException>(() => FolderLock.Acquire(dir, "design run"));
+            Assert.Contains($"process {Environment.ProcessId}", error.Message);
+            var request = new DesignRequest(new DiffusivityTarget(0.3, 0.3, null), PopulationSize: 16, FinalTolerance: 0.5);
+            Assert.Throws<IOException>(() => DesignPipeline.Run(new DesignJob(request, dir), new SolverSimulator(16)));
+        }
+        // Released when its holder ends.
+        using (FolderLock.Acquire(dir, "design run")) { }
+    }
+
+    [Fact]
     public void FingerprintsTellApartTargetsAndPorosityRangesThatPrintAlike()
     {
         var a = new DesignRequest(new DiffusivityTarget(0.4, 0.5, 0.6), PorosityMin: 0.5);
