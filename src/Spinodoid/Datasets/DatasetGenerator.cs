@@ -35,7 +35,7 @@ public static class DatasetGenerator
     /// <summary>Makes row <paramref name="index"/> of the dataset with seed <paramref name="datasetSeed"/>.</summary>
     public static DatasetRow Label(DatasetProfile profile, ulong datasetSeed, int index)
     {
-        var random = new SeededRandom(CounterRandom.Mix(datasetSeed ^ CounterRandom.Mix(0xDA7A5E7UL + (ulong)index)));
+        var random = RowRandom(datasetSeed, index);
         var sample = SpinodoidGenerator.SampleConnected(profile.Prior, random, profile.Size);
         var watch = Stopwatch.StartNew();
         var structure = profile.Discretization == Discretization.Subvoxel
@@ -47,6 +47,32 @@ public static class DatasetGenerator
             sample.Structure.Porosity, results[0].Diffusivity, results[1].Diffusivity, results[2].Diffusivity,
             sample.Attempts, results.Max(r => r.RelativeChange), results.Max(r => r.FluxImbalance),
             results.Sum(r => r.Iterations), seconds, ProgramInfo.Version);
+    }
+
+    /// <summary>The random stream of row <paramref name="index"/>: its prior draws, in order.</summary>
+    private static SeededRandom RowRandom(ulong datasetSeed, int index) =>
+        new(CounterRandom.Mix(datasetSeed ^ CounterRandom.Mix(0xDA7A5E7UL + (ulong)index)));
+
+    /// <summary>
+    /// Why <paramref name="row"/> is not the row that (dataset seed, index) defines, or null when it is: its split and N are
+    /// the profile's, and its θ and structure seed are exactly the <c>Attempts</c>-th draw of the row's random stream
+    /// (replayed without generating structures).
+    /// </summary>
+    public static string? Mismatch(DatasetProfile profile, ulong datasetSeed, DatasetRow row)
+    {
+        if (row.Index < 0 || row.Index >= profile.Count) return $"row {row.Index} is outside 0…{profile.Count - 1}";
+        if (row.Size != profile.Size) return $"row {row.Index} has N = {row.Size}, the profile {profile.Size}";
+        if (row.Split != profile.SplitOf(row.Index)) return $"row {row.Index} is in split {row.Split}, the profile puts it in {profile.SplitOf(row.Index)}";
+        if (row.Attempts is < 1 or > 1000) return $"row {row.Index} records {row.Attempts} draws";
+        var random = RowRandom(datasetSeed, row.Index);
+        for (int attempt = 1; attempt <= row.Attempts; attempt++)
+        {
+            var theta = profile.Prior.Sample(random);
+            ulong seed = random.NextUInt64();
+            if (attempt == row.Attempts && (theta != row.Theta || seed != row.Seed))
+                return $"row {row.Index}'s θ and seed are not draw {row.Attempts} of dataset seed {datasetSeed}";
+        }
+        return null;
     }
 
     /// <summary>The row indices of a shard.</summary>
@@ -78,6 +104,9 @@ public static class DatasetGenerator
 
         string journalPath = Path.Combine(request.Directory, JournalName);
         var done = RecoverJournal(journalPath);
+        foreach (var row in done.Values)
+            if (Mismatch(profile, request.Seed, row) is { } why)
+                throw new InvalidDataException($"'{journalPath}' holds rows of another dataset ({why}); move it away or choose another folder");
         var wanted = ShardIndices(profile.Count, request.ShardIndex, request.ShardCount).ToList();
         var remaining = new Queue<int>(wanted.Where(i => !done.ContainsKey(i)));
         int total = wanted.Count, doneThisRun = 0;

@@ -52,6 +52,34 @@ public sealed class DatasetTests : IDisposable
     }
 
     [Fact]
+    public void AJournalOfAnotherDatasetOrWithAnEditedRowIsRefused()
+    {
+        string dir = Dir("leftover");
+        using (var cancel = new CancellationTokenSource())
+        {
+            var progress = new Inline<DatasetProgress>(p => { if (p.DoneThisRun >= 2) cancel.Cancel(); });
+            Assert.Throws<OperationCanceledException>(() => DatasetGenerator.Generate(new DatasetRequest(Tiny, 7, dir), progress, cancel.Token));
+        }
+        string journal = Path.Combine(dir, DatasetGenerator.JournalName);
+        var lines = File.ReadAllLines(journal);
+        // The manifest removed, another dataset seed: the journal's rows are not that dataset's.
+        File.Delete(Path.Combine(dir, DatasetManifest.FileName));
+        var foreign = Assert.Throws<InvalidDataException>(() => DatasetGenerator.Generate(new DatasetRequest(Tiny, 8, dir)));
+        Assert.Contains("another dataset", foreign.Message);
+
+        // The right seed, but one θ edited and its checksum recomputed: the row is not the one its index defines.
+        File.Delete(Path.Combine(dir, DatasetManifest.FileName));
+        var row = DatasetRow.Parse(lines[0][..lines[0].LastIndexOf('|')]);
+        var edited = row with { Theta = row.Theta with { Porosity = row.Theta.Porosity + 1e-3 } };
+        string csv = edited.ToCsv();
+        lines[0] = $"{csv}|{System.IO.Hashing.Crc32.HashToUInt32(System.Text.Encoding.UTF8.GetBytes(csv)):x8}";
+        File.WriteAllText(journal, string.Join("\n", lines) + "\n");
+        var tampered = Assert.Throws<InvalidDataException>(() => DatasetGenerator.Generate(new DatasetRequest(Tiny, 7, dir)));
+        Assert.Contains($"row {row.Index}", tampered.Message);
+        Assert.Null(DatasetGenerator.Mismatch(Tiny, 7, row));
+    }
+
+    [Fact]
     public void ShardedAndMergedEqualsUnsharded()
     {
         var whole = Generate(Dir("whole"), workers: 2);
