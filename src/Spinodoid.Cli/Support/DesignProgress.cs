@@ -9,8 +9,10 @@ namespace Spinodoid.Cli.Support;
 /// <summary>Shows a design as it runs: a header line, one progress bar per ABC generation, and one per validation.</summary>
 internal sealed class DesignProgress : IDesignObserver
 {
-    public void Starting(DesignJob job, string simulator, int completedGenerations)
+    public void Starting(DesignJob job, string simulator, AbcCheckpoint resumed)
     {
+        int completedGenerations = resumed.Generations.Count;
+        if (resumed.Repair is { } repair) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(repair)}[/]");
         var request = job.Request;
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"designing η = ({Markup.Escape(request.Target.ToString())}) with {Markup.Escape(simulator)}, mode {request.Mode.ToString().ToLowerInvariant()}, ") +

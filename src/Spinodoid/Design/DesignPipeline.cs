@@ -42,8 +42,11 @@ public sealed record DesignOutcome(DesignRequest Request, string Directory, stri
 /// <summary>Watches a design: its start, the ABC generations, each validation, and long stages (progress bars in the CLI).</summary>
 public interface IDesignObserver : IStageReporter
 {
-    /// <summary>The design is about to run; <paramref name="completedGenerations"/> &gt; 0 when it resumes a run folder.</summary>
-    void Starting(DesignJob job, string simulator, int completedGenerations);
+    /// <summary>
+    /// The design is about to run; <paramref name="resumed"/> holds the generations it resumes after (none for a fresh
+    /// folder) and, when the folder's state was damaged, what was repaired.
+    /// </summary>
+    void Starting(DesignJob job, string simulator, AbcCheckpoint resumed);
 
     /// <summary>Runs ABC (<paramref name="abc"/>), which reports each accepted particle and each finished generation.</summary>
     AbcResult Sampling(Func<IProgress<AbcProgress>?, AbcResult> abc);
@@ -56,7 +59,7 @@ public interface IDesignObserver : IStageReporter
 
     private sealed class SilentObserver : IDesignObserver
     {
-        public void Starting(DesignJob job, string simulator, int completedGenerations) { }
+        public void Starting(DesignJob job, string simulator, AbcCheckpoint resumed) { }
         public AbcResult Sampling(Func<IProgress<AbcProgress>?, AbcResult> abc) => abc(null);
         public void Validating(SpinodoidParameters theta, int round, int count, int size) { }
         public T Run<T>(string title, int total, Func<IProgress<int>, T> work) => IStageReporter.Silent.Run(title, total, work);
@@ -95,7 +98,7 @@ public static class DesignPipeline
 
         using var folder = FolderLock.Acquire(job.Directory, "design run");
         var store = InverseDesign.Store(job.Directory, request, simulator);
-        observer.Starting(job, simulator.Name, store.Load().Generations.Count);
+        observer.Starting(job, simulator.Name, store.Load());
         var abc = observer.Sampling(progress => InverseDesign.Run(request, simulator, store, progress, cancellation));
 
         RefinementResult? refinement = null;

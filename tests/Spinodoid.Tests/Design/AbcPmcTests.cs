@@ -113,6 +113,45 @@ public sealed class AbcPmcTests : IDisposable
     }
 
     [Fact]
+    public void DamagedRunStateIsNamedAndTheRunIsRecomputedFromTheLastGoodGeneration()
+    {
+        string[] names = ["t1", "t2"];
+        AbcRunDirectory Store(string dir) => new(Path.Combine(_root, dir), names, ["x1", "x2"], "toy");
+        var straight = Sampler(false, store: Store("reference")).Run();
+        Assert.True(straight.Generations.Count >= 3);
+
+        foreach (var damage in new Action<AbcRunDirectory>[]
+                 {
+                     // A generation file cut short, then one with a weight edited (still a valid table).
+                     s => File.WriteAllLines(s.GenerationPath(1), File.ReadAllLines(s.GenerationPath(1)).Take(9)),
+                     s =>
+                     {
+                         var lines = File.ReadAllLines(s.GenerationPath(1));
+                         var f = lines[1].Split(',');
+                         f[2] = (double.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture) * 1.5).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+                         lines[1] = string.Join(",", f);
+                         File.WriteAllLines(s.GenerationPath(1), lines);
+                     },
+                     // A truncated checkpoint.
+                     s => File.WriteAllText(Path.Combine(s.Directory, "checkpoint.json"), File.ReadAllText(Path.Combine(s.Directory, "checkpoint.json"))[..40]),
+                 })
+        {
+            string dir = $"damaged-{Guid.NewGuid():N}";
+            Sampler(false, store: Store(dir)).Run();
+            damage(Store(dir));
+            var checkpoint = Store(dir).Load();
+            Assert.NotNull(checkpoint.Repair);
+            Assert.True(checkpoint.Repair!.Contains("generation-01.csv") || checkpoint.Repair.Contains("checkpoint.json"), checkpoint.Repair);
+            Assert.True(checkpoint.Generations.Count <= 1);
+            var repaired = Sampler(false, store: Store(dir)).Run();
+            Assert.Equal(straight.TotalSimulations, repaired.TotalSimulations);
+            Assert.Equal(straight.Posterior!.Particles.Select(p => p.Theta), repaired.Posterior!.Particles.Select(p => p.Theta));
+            Assert.Equal(straight.Posterior.Particles.Select(p => p.Weight), repaired.Posterior.Particles.Select(p => p.Weight));
+            Assert.Null(Store(dir).Load().Repair);
+        }
+    }
+
+    [Fact]
     public void TheSimulationBudgetStopsTheRunExactly()
     {
         var result = Sampler(false, [new MaxSimulations(5000)]).Run();

@@ -114,7 +114,11 @@ public sealed record AbcProgress(int Generation, double Tolerance, int Accepted,
 }
 
 /// <summary>Completed generations and counters, as a store returns them.</summary>
-public sealed record AbcCheckpoint(IReadOnlyList<Population> Generations, long TotalSimulations, double ClosestDistance);
+/// <param name="Generations">The completed generations, in order.</param>
+/// <param name="TotalSimulations">Simulator calls made by those generations.</param>
+/// <param name="ClosestDistance">The smallest distance seen so far (accepted or not).</param>
+/// <param name="Repair">When the store found damaged state and fell back to the last good generation: what and why.</param>
+public sealed record AbcCheckpoint(IReadOnlyList<Population> Generations, long TotalSimulations, double ClosestDistance, string? Repair = null);
 
 /// <summary>Persists completed generations so that an interrupted run resumes from the last one.</summary>
 public interface IAbcStore

@@ -8,7 +8,9 @@ namespace Spinodoid.Design.Abc;
 /// <summary>
 /// A run folder: <c>generations/generation-NN.csv</c> (θ, weight, distance, summary, seed at full precision),
 /// <c>generations.csv</c> (the per-generation log, rewritten after every generation) and <c>checkpoint.json</c>. A run with other settings
-/// (compared through <paramref name="fingerprint"/>) is refused rather than mixed in.
+/// (compared through <paramref name="fingerprint"/>) is refused rather than mixed in. The checkpoint holds the SHA-256 of
+/// every generation file: a file that was edited or damaged is named, and the run resumes from the generation before
+/// it (the run is deterministic, so the generations made again are the same); a damaged checkpoint starts the run again.
 /// </summary>
 public sealed class AbcRunDirectory(string directory, IReadOnlyList<string> parameterNames, IReadOnlyList<string> summaryNames, string fingerprint)
     : IAbcStore
@@ -26,20 +28,56 @@ public sealed class AbcRunDirectory(string directory, IReadOnlyList<string> para
     public AbcCheckpoint Load()
     {
         string path = Path.Combine(Directory, CheckpointName);
-        if (!File.Exists(path)) return new AbcCheckpoint([], 0, double.PositiveInfinity);
-        var json = JsonNode.Parse(File.ReadAllText(path))!;
-        if (json["fingerprint"]!.GetValue<string>() != fingerprint)
+        var empty = new AbcCheckpoint([], 0, double.PositiveInfinity);
+        if (!File.Exists(path)) return empty;
+        JsonNode json;
+        try
+        {
+            json = JsonNode.Parse(File.ReadAllText(path)) ?? throw new InvalidDataException("empty");
+            _ = json["generations"]!.AsArray();
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or InvalidOperationException or NullReferenceException)
+        {
+            return empty with { Repair = $"'{path}' is damaged ({e.Message.Split('.')[0]}); the run starts again from generation 0" };
+        }
+        if (json["fingerprint"]?.GetValue<string>() != fingerprint)
             throw new ArgumentException($"'{Directory}' holds a design run with other settings; choose another --out folder or delete it");
         var generations = new List<Population>();
+        _closestAfter.Clear();
+        long simulations = 0;
+        double closest = double.PositiveInfinity;
         foreach (var entry in json["generations"]!.AsArray())
         {
             int g = entry!["generation"]!.GetValue<int>();
-            generations.Add(new Population(g, double.Parse(entry["tolerance"]!.GetValue<string>(), Invariant), ReadParticles(GenerationPath(g)),
-                entry["simulations"]!.GetValue<long>(), entry["seconds"]!.GetValue<double>()));
+            string file = GenerationPath(g);
+            string? text = File.Exists(file) ? File.ReadAllText(file) : null;
+            string? expected = entry["sha256"]?.GetValue<string>();
+            string? problem = text is null ? "is missing"
+                : expected is not null && Digest(text) != expected ? "does not match the checkpoint's digest (edited or damaged)"
+                : null;
+            Population population = null!;
+            if (problem is null)
+                try
+                {
+                    population = new Population(g, double.Parse(entry["tolerance"]!.GetValue<string>(), Invariant), ReadParticles(file, text!),
+                        entry["simulations"]!.GetValue<long>(), entry["seconds"]!.GetValue<double>());
+                }
+                catch (Exception e) when (e is FormatException or InvalidDataException) { problem = $"is unreadable ({e.Message})"; }
+            if (problem is not null)
+                return new AbcCheckpoint(generations, simulations, generations.Count == 0 ? double.PositiveInfinity : closest,
+                    $"'{file}' {problem}; resuming after generation {g - 1}, and generation {g} onwards is made again");
+            generations.Add(population);
+            simulations += population.Simulations;
+            closest = entry["closest_distance"] is { } c ? double.Parse(c.GetValue<string>(), Invariant) : closest;
+            _closestAfter.Add(closest);
         }
         return new AbcCheckpoint(generations, json["total_simulations"]!.GetValue<long>(),
             double.Parse(json["closest_distance"]!.GetValue<string>(), Invariant));
     }
+
+    /// <summary>SHA-256 of a generation file's text (16 hex digits).</summary>
+    private static string Digest(string text) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
 
     /// <inheritdoc />
     public void Save(IReadOnlyList<Population> generations, long totalSimulations, double closestDistance)
@@ -48,13 +86,20 @@ public sealed class AbcRunDirectory(string directory, IReadOnlyList<string> para
         var population = generations[^1];
         AtomicFile.WriteText(GenerationPath(population.Generation), ParticleTable(population));
         AtomicFile.WriteText(Path.Combine(Directory, LogName), GenerationLog(generations));
+        // The smallest distance seen when each generation was finished: what a resume from it starts with.
+        while (_closestAfter.Count < generations.Count - 1) _closestAfter.Add(closestDistance);
+        if (_closestAfter.Count == generations.Count) _closestAfter[^1] = closestDistance; else _closestAfter.Add(closestDistance);
         var entries = new JsonArray();
-        foreach (var g in generations)
+        for (int i = 0; i < generations.Count; i++)
+        {
+            var g = generations[i];
             entries.Add(new JsonObject
             {
                 ["generation"] = g.Generation, ["tolerance"] = g.Tolerance.ToString("R", Invariant),
-                ["simulations"] = g.Simulations, ["seconds"] = g.Seconds,
+                ["simulations"] = g.Simulations, ["seconds"] = g.Seconds, ["sha256"] = Digest(ParticleTable(g)),
+                ["closest_distance"] = _closestAfter[i].ToString("R", Invariant),
             });
+        }
         AtomicFile.WriteText(Path.Combine(Directory, CheckpointName), new JsonObject
         {
             ["fingerprint"] = fingerprint, ["total_simulations"] = totalSimulations,
@@ -88,10 +133,12 @@ public sealed class AbcRunDirectory(string directory, IReadOnlyList<string> para
         return text.ToString();
     }
 
-    private Particle[] ReadParticles(string path)
+    private readonly List<double> _closestAfter = [];
+
+    private Particle[] ReadParticles(string path, string text)
     {
         int d = parameterNames.Count, s = summaryNames.Count;
-        return File.ReadAllLines(path).Skip(1).Where(l => l.Length > 0).Select(line =>
+        return text.Split('\n').Skip(1).Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).Select(line =>
         {
             var f = line.Split(',');
             if (f.Length != d + s + 3) throw new InvalidDataException($"'{path}': expected {d + s + 3} columns, found {f.Length}");
