@@ -6,6 +6,7 @@ using Spinodoid.IO;
 using Spinodoid.Microstructure;
 using Spinodoid.Surrogate;
 using Spinodoid.Cli.Support;
+using Spinodoid.Design;
 
 namespace Spinodoid.Cli.Commands;
 
@@ -37,12 +38,20 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         using var model = SurrogateModel.Load(settings.Model ?? BundledModel.Locate());
-        var structure = settings.Theta is not null
-            ? SpinodoidGenerator.Generate(SpinodoidParameters.Parse(settings.Theta), settings.Seed, model.StructureSize)
+        var theta = settings.Theta is null ? null : SpinodoidParameters.Parse(settings.Theta);
+        if (theta is not null && !(SpinodoidPrior.Paper.Density(theta) > 0))
+            AnsiConsole.MarkupLine($"[yellow]warning: θ = {Markup.Escape(theta.ToString())} is outside the prior the model was trained on " +
+                                   "(mean length scale 0.05–0.2, anisotropy at most 3, porosity 0.3–0.85): the prediction is an extrapolation[/]");
+        var structure = theta is not null
+            ? SpinodoidGenerator.Generate(theta, settings.Seed, model.StructureSize)
             : StructureIO.Read(settings.File!, settings.ReadOptions());
-        var (x, y, z) = model.Predict(structure);
+        // The design simulator's rule (the paper's): η = 0 along a direction the pore phase does not join inlet to outlet.
+        var pores = Connectivity.OfPhase(structure.Pore, structure.Shape, 1, LateralBoundary.Periodic);
+        var eta = SurrogateSimulator.ZeroWhereBlocked(model.Predict(structure), pores);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"η (CNN {model.Network.Architecture.Name}): x {x:0.0000}, y {y:0.0000}, z {z:0.0000}"));
+            $"η (CNN {model.Network.Architecture.Name}): x {eta[0]:0.0000}, y {eta[1]:0.0000}, z {eta[2]:0.0000}"));
+        foreach (var (axis, connected) in new[] { ("x", pores.X), ("y", pores.Y), ("z", pores.Z) }.Where(a => !a.Item2))
+            AnsiConsole.MarkupLine($"[yellow]no pore path joins inlet and outlet along {axis}: η = 0[/]");
         return 0;
     }
 }

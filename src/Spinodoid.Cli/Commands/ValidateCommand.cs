@@ -61,6 +61,8 @@ internal sealed class ValidateCommand : Command<ValidateCommand.Settings>
         OutputPaths.CheckFile(settings.Out + ".csv");
         using var model = settings.NoCnn ? null : SurrogateModel.Load(settings.Model ?? BundledModel.Locate());
         int size = settings.Size ?? model?.StructureSize ?? 128;
+        if (model is not null && model.StructureSize != size)
+            AnsiConsole.MarkupLine($"[yellow]the CNN predicts N = {model.StructureSize} structures; at N = {size} only the solver runs (no CNN comparison)[/]");
         var validation = RunWithProgress(theta, settings.Count, size, model, settings.Seed, settings.SolverOptions(), cancellation);
         DesignReport.WriteValidation(validation, settings.Out, target);
         PrintSummary(validation, target);

@@ -80,6 +80,14 @@ public sealed class LabelVolume
             long start = (long)z * Shape.Nx * Shape.Ny, end = start + (long)Shape.Nx * Shape.Ny;
             for (long i = start; i < end; i++) mask[i] = Labels[i] == p ? (byte)1 : (byte)0;
         });
+        // A label that was asked for (option, sidecar, file description) but is absent is a mistake, not a solid image.
+        if (poreValue is not null && !mask.AsSpan().Contains((byte)1))
+        {
+            var labels = DistinctLabels();
+            string shown = string.Join(", ", labels.Take(8)) + (labels.Count > 8 ? ", …" : "");
+            throw new ArgumentException($"pore value {pore} does not occur in '{source}', which holds the label(s) {shown}; " +
+                                        "give the pore label with --pore-value");
+        }
         return new VoxelStructure(Shape, mask);
     }
 

@@ -96,7 +96,9 @@ public static class StructureIO
         if (options.Threshold is not null)
             throw new ArgumentException($"--threshold applies to floating-point images; '{path}' holds integer labels (choose the pore label with --pore-value)");
         // Our own files say which value is pore.
-        poreValue ??= metadata?["pore_value"]?.GetValue<int>();
+        if (poreValue is null && metadata?["pore_value"] is { } recorded)
+            poreValue = recorded is JsonValue v && v.TryGetValue(out int label) ? label
+                : throw new InvalidDataException($"'{path}': its metadata gives pore_value {recorded.ToJsonString()}, not a whole number; give --pore-value");
         var structure = volume.ToStructure(poreValue, path);
         return provenance is null ? structure : new VoxelStructure(structure.Shape, structure.Pore, provenance);
     }

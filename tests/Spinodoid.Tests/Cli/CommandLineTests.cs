@@ -253,6 +253,42 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void PredictUsesTheSimulatorsPercolationRuleAndWarnsOutsideThePrior()
+    {
+        // An all-solid image: nothing percolates, so η = 0 in every direction, as the design simulator says.
+        using (var stream = File.Create(PathOf("solid.npy")))
+            NpyFormat.WriteUInt8(stream, GridShape.Cube(128), new byte[128 * 128 * 128]);
+        var (code, output) = Run("predict", PathOf("solid.npy"));
+        Assert.True(code == 0, output);
+        Assert.Contains("x 0.0000, y 0.0000, z 0.0000", output);
+        Assert.Contains("no pore path joins inlet and outlet along z", output);
+
+        (code, output) = Run("predict", "--theta", "0.3,0.3,0.3,0.6", "--seed", "1");
+        Assert.True(code == 0, output);
+        Assert.Contains("outside the prior", output);
+    }
+
+    [Fact]
+    public void APoreValueThatTheImageDoesNotHoldIsRefusedNamingTheLabels()
+    {
+        var labels = new byte[16 * 16 * 16];
+        for (int i = 0; i < labels.Length; i += 3) labels[i] = 255;
+        using (var stream = File.Create(PathOf("scan.npy"))) NpyFormat.WriteUInt8(stream, GridShape.Cube(16), labels);
+        var (code, output) = Run("inspect", PathOf("scan.npy"), "--pore-value", "1");
+        Assert.Equal(2, code);
+        Assert.Contains("pore value 1 does not occur", output);
+        Assert.Contains("0, 255", output);
+        Assert.Equal(0, Run("inspect", PathOf("scan.npy")).Code);
+
+        File.WriteAllBytes(PathOf("scan.raw"), labels);
+        File.WriteAllText(PathOf("scan.raw.json"), """{"shape": [16, 16, 16], "pore_value": "abc"}""");
+        (code, output) = Run("inspect", PathOf("scan.raw"));
+        Assert.Equal(2, code);
+        Assert.Contains("scan.raw", output);
+        Assert.Contains("pore_value", output);
+    }
+
+    [Fact]
     public void SamplePriorWritesOneRowPerDraw()
     {
         var (code, output) = Run("sample-prior", "--count", "5", "--seed", "7", "--out", PathOf("p.csv"));
