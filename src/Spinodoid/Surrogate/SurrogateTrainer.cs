@@ -23,6 +23,18 @@ public sealed record TrainingOptions(
     SurrogateArchitecture Architecture, int Epochs, int BatchSize = 16, string Optimizer = "adam",
     double LearningRate = 1e-3, ulong Seed = 0, bool Augment = true)
 {
+    /// <summary>
+    /// Every setting that changes the trained model, with the training data's identity: a training folder resumes only a
+    /// run with the same settings, one per line as "name=value".
+    /// </summary>
+    public IReadOnlyList<string> Fingerprint(string datasetIdentity) =>
+    [
+        $"network={Architecture.Name}", $"architecture={System.Text.Json.JsonSerializer.Serialize(Architecture)}",
+        $"epochs={Epochs}", $"batch={BatchSize}", $"optimizer={Optimizer}",
+        $"lr={LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}", $"seed={Seed}", $"augment={Augment}",
+        $"dataset={datasetIdentity}",
+    ];
+
     /// <summary>Throws for out-of-range settings.</summary>
     public TrainingOptions Validated()
     {
@@ -87,11 +99,20 @@ public static class SurrogateTrainer
         int startEpoch = 0;
         double best = double.PositiveInfinity;
         string statePath = Path.Combine(outputDirectory, StateName);
+        var fingerprint = options.Fingerprint(Datasets.InputCache.Identity(datasetDirectory));
         if (File.Exists(statePath))
         {
             var state = JsonNode.Parse(File.ReadAllText(statePath))!;
             if (state["seed"]!.GetValue<ulong>() != options.Seed || state["architecture"]!.GetValue<string>() != options.Architecture.Name)
                 throw new ArgumentException($"'{outputDirectory}' holds a training run with other settings; choose another folder");
+            if (state["fingerprint"] is JsonArray saved)
+            {
+                var before = saved.Select(v => v!.GetValue<string>()).ToList();
+                var changed = fingerprint.Zip(before).FirstOrDefault(p => p.First != p.Second);
+                if (changed != default || before.Count != fingerprint.Count)
+                    throw new ArgumentException($"'{outputDirectory}' holds a training run with other settings ({changed.Second ?? "?"} then, {changed.First ?? "?"} now); " +
+                                                "use the same settings to resume, or another folder");
+            }
             startEpoch = state["epochs_done"]!.GetValue<int>();
             best = state["best_validation_loss"]!.GetValue<double>();
             network.load(Path.Combine(outputDirectory, LastWeights));
@@ -124,6 +145,7 @@ public static class SurrogateTrainer
             AtomicFile.WriteText(statePath, new JsonObject
             {
                 ["seed"] = options.Seed, ["architecture"] = options.Architecture.Name, ["epochs_done"] = epoch + 1,
+                ["fingerprint"] = new JsonArray(fingerprint.Select(f => (JsonNode?)f).ToArray()),
                 ["epochs"] = options.Epochs, ["best_validation_loss"] = best,
             }.ToJsonString());
             progress?.Report(metrics);

@@ -58,6 +58,12 @@ public sealed class TrainingTests : IDisposable
         using var cancel = new CancellationTokenSource();
         var progress = new Inline<EpochMetrics>(m => { if (m.Epoch == 2) cancel.Cancel(); });
         Assert.Throws<OperationCanceledException>(() => SurrogateTrainer.Train(data, dir, options, progress, cancel.Token));
+        // Any setting that changes the result is refused on resume, naming it.
+        var changed = Assert.Throws<ArgumentException>(() => SurrogateTrainer.Train(data, dir, options with { LearningRate = 2e-3 }));
+        Assert.Contains("lr=0.001 then, lr=0.002 now", changed.Message);
+        Assert.Throws<ArgumentException>(() => SurrogateTrainer.Train(data, dir, options with { BatchSize = 2 }));
+        Assert.Throws<ArgumentException>(() => SurrogateTrainer.Train(data, dir, options with { Augment = false }));
+        Assert.Throws<ArgumentException>(() => SurrogateTrainer.Train(data, dir, options with { Optimizer = "sgd" }));
         var resumed = SurrogateTrainer.Train(data, dir, options);
         Assert.Equal([1, 2, 3, 4], resumed.Select(m => m.Epoch));
         var straight = SurrogateTrainer.Train(data, Path.Combine(_root, "straight"), options);
