@@ -14,7 +14,24 @@ public static class SpinodoidApp
     /// messages go to <paramref name="console"/> (default: the process's), errors to <paramref name="errors"/> (default:
     /// standard error).
     /// </summary>
-    public static int Run(string[] args, IAnsiConsole? console = null, TextWriter? errors = null) => Create(console, errors).Run(args);
+    public static int Run(string[] args, IAnsiConsole? console = null, TextWriter? errors = null) =>
+        Create(console, errors).Run(JoinLeadingDashValues(args));
+
+    /// <summary>
+    /// A target whose first direction is free starts with '-' ("--target -,0.5,0.6"), which the parser would take for
+    /// an option: such a value is joined to its option ("--target=-,0.5,0.6"), as the user meant.
+    /// </summary>
+    private static string[] JoinLeadingDashValues(string[] args)
+    {
+        var joined = new List<string>(args.Length);
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--target" && i + 1 < args.Length && args[i + 1].StartsWith("-,", StringComparison.Ordinal))
+                joined.Add($"--target={args[++i]}");
+            else joined.Add(args[i]);
+        }
+        return [.. joined];
+    }
 
     /// <summary>The configured application.</summary>
     public static CommandApp Create(IAnsiConsole? console = null, TextWriter? errors = null)

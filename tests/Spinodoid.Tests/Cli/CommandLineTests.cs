@@ -108,6 +108,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("simulator 'oracle'", "design", "--target", "0.4,0.5,0.6", "--simulator", "oracle", "--out", "{out}")]
     [InlineData("--count 0", "validate", "--theta", "0.1,0.15,0.2,0.6", "--count", "0", "--no-cnn", "--size", "16", "--out", "{out}")]
     [InlineData("--factor 11", "upscale", "--theta", "0.1,0.15,0.2,0.6", "--factor", "11", "--size", "16", "--out", "{out}")]
+    [InlineData("refinement rounds 11", "design", "--target", "-,0.5,0.6", "--simulator", "solver", "--size", "16", "--validate", "2", "--refine", "11", "--out", "{out}")]
     [InlineData("empty value", "design", "--target", "0.4,,0.6", "--simulator", "solver", "--size", "16", "--out", "{out}")]
     [InlineData("wall-time limit 0 s", "design", "--target", "0.4,0.5,0.6", "--simulator", "solver", "--size", "16", "--max-time", "0", "--out", "{out}")]
     [InlineData("does not match the extension", "generate", "--theta", "0.1,0.15,0.2,0.6", "--size", "16", "--format", "tiff", "--out", "{out}.npy")]
