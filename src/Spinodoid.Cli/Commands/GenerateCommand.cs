@@ -23,7 +23,7 @@ internal sealed class GenerateCommand : Command<GenerateCommand.Settings>
         public ulong Seed { get; init; }
 
         [CommandOption("-n|--size <N>")]
-        [Description("Grid side N (even, 8–1280). Default 192, the paper's size.")]
+        [Description("Grid side N (even, 8–800). Default 192, the paper's size.")]
         [DefaultValue(192)]
         public int Size { get; init; }
 

@@ -18,7 +18,8 @@ internal static class CliErrors
     {
         var e = exception is AggregateException { InnerExceptions.Count: 1 } agg ? agg.InnerException! : exception;
         bool input = e is ArgumentException or FormatException or FileNotFoundException or InvalidDataException
-                     or IOException or UnauthorizedAccessException or CommandRuntimeException or CommandParseException;
+                     or IOException or UnauthorizedAccessException or CommandRuntimeException or CommandParseException
+                     or InsufficientMemoryException;
         string message = System.Text.RegularExpressions.Regex.Replace(e.Message, @" \(Parameter '[^']*'\)$", "");
         errors.WriteLine($"error: {message.ReplaceLineEndings(" ")}");
         if (!input && Environment.GetEnvironmentVariable("SPINODOID_DEBUG") == "1")

@@ -12,8 +12,20 @@ public static class SpinodoidGenerator
     /// <summary>The smallest grid side accepted.</summary>
     public const int MinimumSize = 8;
 
-    /// <summary>The largest grid side accepted (one byte array must hold N³ voxels).</summary>
-    public const int MaximumSize = 1280;
+    /// <summary>
+    /// The largest grid side accepted: the field of N³ floats leaves libtorch as one span of bytes, which holds at most
+    /// 2³¹ − 1 (N ≤ 812). The paper's largest grid is 576.
+    /// </summary>
+    public const int MaximumSize = 800;
+
+    /// <summary>Approximate peak memory of generating an N³ structure (with its continuous geometry when asked).</summary>
+    public static long EstimatePeakBytes(int n, bool continuous = false)
+    {
+        long voxels = (long)n * n * n;
+        // Field and spectrum (floats), libtorch's complex input and real output, the pore bytes; the continuous
+        // structure adds the shifted spectrum, the level set and the three aperture arrays.
+        return voxels * (4 + 4 + 8 + 4 + 1) + (continuous ? voxels * (4 + 4 + 12) : 0);
+    }
 
 
     /// <summary>Generates the structure for (θ, seed) on an N³ grid.</summary>
@@ -21,6 +33,7 @@ public static class SpinodoidGenerator
     {
         theta.Validated();
         ValidateSize(n);
+        MemoryBudget.Require(EstimatePeakBytes(n), $"generating an N = {n} structure");
         var field = BufferPool<float>.Rent((long)n * n * n);
         byte[] pore;
         try
@@ -52,6 +65,7 @@ public static class SpinodoidGenerator
     {
         theta.Validated();
         ValidateSize(n);
+        MemoryBudget.Require(EstimatePeakBytes(n, continuous: true), $"generating the continuous N = {n} structure");
         var shape = GridShape.Cube(n);
         long count = shape.Count;
         float[]? levelSet = null;

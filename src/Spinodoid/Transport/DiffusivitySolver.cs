@@ -70,6 +70,7 @@ public static class DiffusivitySolver
         double porosity = structure.Porosity;
 
         if (shape.Count >= LargeGrid) ReleaseGarbage();
+        MemoryBudget.Require(EstimatePeakBytes(shape.Count, discretization), $"the {discretization.ToString().ToLowerInvariant()} solve of a {shape} structure");
         TransportProblem problem;
         if (discretization == Discretization.Voxel)
         {

@@ -109,6 +109,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--count 0", "validate", "--theta", "0.1,0.15,0.2,0.6", "--count", "0", "--no-cnn", "--size", "16", "--out", "{out}")]
     [InlineData("--factor 11", "upscale", "--theta", "0.1,0.15,0.2,0.6", "--factor", "11", "--size", "16", "--out", "{out}")]
     [InlineData("refinement rounds 11", "design", "--target", "-,0.5,0.6", "--simulator", "solver", "--size", "16", "--validate", "2", "--refine", "11", "--out", "{out}")]
+    [InlineData("[8, 800]", "generate", "--theta", "0.1,0.15,0.2,0.6", "--size", "1280", "--out", "{out}.npy")]
     [InlineData("empty value", "design", "--target", "0.4,,0.6", "--simulator", "solver", "--size", "16", "--out", "{out}")]
     [InlineData("wall-time limit 0 s", "design", "--target", "0.4,0.5,0.6", "--simulator", "solver", "--size", "16", "--max-time", "0", "--out", "{out}")]
     [InlineData("does not match the extension", "generate", "--theta", "0.1,0.15,0.2,0.6", "--size", "16", "--format", "tiff", "--out", "{out}.npy")]
@@ -287,6 +288,20 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("scan.raw", output);
         Assert.Contains("pore_value", output);
+    }
+
+    [Fact]
+    public void AComputationLargerThanTheFreeMemoryIsRefusedWithItsEstimate()
+    {
+        long available = Spinodoid.Runtime.MemoryBudget.Available();
+        Assert.True(available > 0);
+        var error = Assert.Throws<InsufficientMemoryException>(() => Spinodoid.Runtime.MemoryBudget.Require(available + (1L << 30), "a test"));
+        Assert.Contains("a test needs about", error.Message);
+        Assert.Contains("GiB is available", error.Message);
+        Spinodoid.Runtime.MemoryBudget.Require(1 << 20, "a small test");
+        // The estimates grow with N³, and the continuous structure costs more than the voxels.
+        Assert.Equal(8 * SpinodoidGenerator.EstimatePeakBytes(100), SpinodoidGenerator.EstimatePeakBytes(200));
+        Assert.True(SpinodoidGenerator.EstimatePeakBytes(100, continuous: true) > SpinodoidGenerator.EstimatePeakBytes(100));
     }
 
     [Fact]
