@@ -52,7 +52,9 @@ public static class TiffStack
             tiff.SetField(TiffTag.ROWSPERSTRIP, shape.Ny);
             tiff.SetField(TiffTag.COMPRESSION, Compression.NONE);
             tiff.SetField(TiffTag.SUBFILETYPE, FileType.PAGE);
-            tiff.SetField(TiffTag.PAGENUMBER, z, shape.Nz);
+            // PageNumber is a pair of 16-bit numbers (signed in LibTiff.NET): left out of taller stacks, which Fiji
+            // reads by the ImageJ description's page count anyway.
+            if (shape.Nz <= short.MaxValue) tiff.SetField(TiffTag.PAGENUMBER, z, shape.Nz);
             if (z == 0) tiff.SetField(TiffTag.IMAGEDESCRIPTION, description);
             for (int y = 0; y < shape.Ny; y++)
             {
@@ -72,7 +74,20 @@ public static class TiffStack
     public static (LabelVolume Volume, string? Description) Read(string path)
     {
         using var tiff = Tiff.Open(path, "r") ?? throw new InvalidDataException($"'{path}' is not a TIFF file");
-        int pages = tiff.NumberOfDirectories();
+        // LibTiff.NET numbers pages with 16-bit integers: a taller stack is refused, not read wrapped around.
+        int pages = 1;
+        try
+        {
+            while (tiff.ReadDirectory()) pages++;
+        }
+        catch (IndexOutOfRangeException)
+        {
+            throw new InvalidDataException($"'{path}' has more than {short.MaxValue:N0} pages, more than the TIFF reader can address; " +
+                                           "convert it to .npy or .raw (e.g. with Fiji: File › Save As › Raw Data)");
+        }
+        if (pages > short.MaxValue)
+            throw new InvalidDataException($"'{path}' has {pages:N0} pages, more than the TIFF reader can address ({short.MaxValue:N0}); convert it to .npy or .raw");
+        if (!tiff.SetDirectory(0)) throw new InvalidDataException($"'{path}': cannot read page 0");
         int nx = tiff.GetField(TiffTag.IMAGEWIDTH)[0].ToInt();
         int ny = tiff.GetField(TiffTag.IMAGELENGTH)[0].ToInt();
         string? description = tiff.GetField(TiffTag.IMAGEDESCRIPTION)?[0].ToString();
@@ -83,7 +98,7 @@ public static class TiffStack
         var values = floats ? new float[shape.Count] : null;
         for (int z = 0; z < pages; z++)
         {
-            if (!tiff.SetDirectory((short)z)) throw new InvalidDataException($"'{path}': cannot read page {z}");
+            if (z > 0 && !tiff.ReadDirectory()) throw new InvalidDataException($"'{path}': cannot read page {z}");
             int w = tiff.GetField(TiffTag.IMAGEWIDTH)[0].ToInt(), h = tiff.GetField(TiffTag.IMAGELENGTH)[0].ToInt();
             if (w != nx || h != ny)
                 throw new InvalidDataException($"'{path}': page {z} is {w}×{h}, page 0 is {nx}×{ny}; all pages of a stack must agree");

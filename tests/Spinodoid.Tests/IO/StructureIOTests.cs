@@ -151,4 +151,24 @@ public sealed class StructureIOTests : IDisposable
         Assert.Equal("previous", File.ReadAllText(path));
         Assert.Single(Directory.GetFiles(_dir));
     }
+
+    [Fact]
+    public void ATiffStackOfMorePagesThanA16BitCountIsRefusedNotWrappedAround()
+    {
+        // 33,000 pages: more than LibTiff.NET's 16-bit page numbers address; a stack just below reads back.
+        foreach (int pages in new[] { 32_767, 33_000 })
+        {
+            var shape = new GridShape(1, 1, pages);
+            var data = new byte[shape.Count];
+            for (int i = 0; i < data.Length; i += 7) data[i] = 255;
+            using (var stream = File.Create(PathOf("tall.tif"))) TiffStack.WriteUInt8(stream, shape, data, "test");
+            if (pages <= short.MaxValue)
+            {
+                var (volume, _) = TiffStack.Read(PathOf("tall.tif"));
+                Assert.Equal(shape, volume.Shape);
+                Assert.Equal(data.Select(b => (ushort)b), volume.Labels);
+            }
+            else Assert.Contains("32,767", Assert.Throws<InvalidDataException>(() => TiffStack.Read(PathOf("tall.tif"))).Message);
+        }
+    }
 }
