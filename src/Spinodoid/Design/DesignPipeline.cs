@@ -55,7 +55,7 @@ public interface IDesignObserver : IStageReporter
     void Validating(SpinodoidParameters theta, int round, int count, int size);
 
     /// <summary>Shows nothing.</summary>
-    static IDesignObserver Silent { get; } = new SilentObserver();
+    new static IDesignObserver Silent { get; } = new SilentObserver();
 
     private sealed class SilentObserver : IDesignObserver
     {
@@ -80,8 +80,9 @@ public interface IDesignOutputs
 public static class DesignPipeline
 {
     /// <summary>
-    /// Runs (or resumes) <paramref name="job"/> with <paramref name="simulator"/>. <paramref name="model"/>, when the
-    /// simulator is a surrogate, is its model: the refinement takes its Jacobian, and validations at its N compare with it.
+    /// Runs (or resumes) <paramref name="job"/> with <paramref name="simulator"/> and writes the result with
+    /// <paramref name="outputs"/>. When the simulator is the CNN (<see cref="SurrogateSimulator"/>), the refinement takes
+    /// its Jacobian, and validations at its N compare with it.
     /// </summary>
     public static DesignOutcome Run(DesignJob job, ISimulator simulator, IDesignOutputs? outputs = null, IDesignObserver? observer = null,
         CancellationToken cancellation = default)

@@ -331,7 +331,7 @@ internal sealed class TransportProblem
     }
 
     private const long Mask = (1L << 21) - 1;
-    private static long Pack(int i, int j, int k) => i | ((long)j << 21) | ((long)k << 42);
+    private static long Pack(int i, int j, int k) => (long)(uint)i | ((long)j << 21) | ((long)k << 42);
 
     /// <summary>Inlet and outlet fluxes for concentrations x.</summary>
     private (double In, double Out) Fluxes(double[] x)
