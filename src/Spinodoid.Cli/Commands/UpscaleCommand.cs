@@ -11,12 +11,8 @@ namespace Spinodoid.Cli.Commands;
 
 internal sealed class UpscaleCommand : Command<UpscaleCommand.Settings>
 {
-    public sealed class Settings : SolverCheckSettings
+    public sealed class Settings : ThetaCheckSettings
     {
-        [CommandOption("--theta <THETA>")]
-        [Description("θ = a_x,a_y,a_z,ε at the base size.")]
-        public string Theta { get; init; } = "";
-
         [CommandOption("--factor <F>")]
         [Description("Length scales divided by F, grid multiplied by F (the paper: 3, N = 192 → 576). Default 3.")]
         [DefaultValue(3)]
@@ -32,18 +28,10 @@ internal sealed class UpscaleCommand : Command<UpscaleCommand.Settings>
         [DefaultValue(128)]
         public int Size { get; init; }
 
-        [CommandOption("--seed <SEED>")]
-        [Description("First structure seed. Default 1.")]
-        [DefaultValue(1UL)]
-        public ulong Seed { get; init; }
-
         [CommandOption("-o|--out <PREFIX>")]
         [Description("Output prefix: PREFIX-base.*, PREFIX-upscaled.* (csv, json, png). Default 'upscale'.")]
         [DefaultValue("upscale")]
         public string Out { get; init; } = "upscale";
-
-        public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Theta) ? ValidationResult.Error("--theta a_x,a_y,a_z,ε is required") : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)

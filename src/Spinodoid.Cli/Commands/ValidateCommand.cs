@@ -12,12 +12,8 @@ namespace Spinodoid.Cli.Commands;
 
 internal sealed class ValidateCommand : Command<ValidateCommand.Settings>
 {
-    public sealed class Settings : SolverCheckSettings
+    public sealed class Settings : ThetaCheckSettings
     {
-        [CommandOption("--theta <THETA>")]
-        [Description("θ = a_x,a_y,a_z,ε to validate (e.g. a design's posterior mean).")]
-        public string Theta { get; init; } = "";
-
         [CommandOption("--count <K>")]
         [Description("Structures (seeds --seed, --seed+1, …). Default 25 (the paper used 250).")]
         [DefaultValue(25)]
@@ -39,18 +35,10 @@ internal sealed class ValidateCommand : Command<ValidateCommand.Settings>
         [Description("Optional target η_x,η_y,η_z to report the relative error of the mean against.")]
         public string? Target { get; init; }
 
-        [CommandOption("--seed <SEED>")]
-        [Description("First structure seed. Default 1.")]
-        [DefaultValue(1UL)]
-        public ulong Seed { get; init; }
-
         [CommandOption("-o|--out <PREFIX>")]
         [Description("Output prefix: PREFIX.csv, PREFIX.json, PREFIX.png (solver vs CNN per direction, the paper's Figures 8–9). Default 'validation'.")]
         [DefaultValue("validation")]
         public string Out { get; init; } = "validation";
-
-        public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Theta) ? ValidationResult.Error("--theta a_x,a_y,a_z,ε is required") : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)

@@ -1,3 +1,4 @@
+using Spectre.Console;
 using System.ComponentModel;
 using Spectre.Console.Cli;
 using Spinodoid.Design;
@@ -17,4 +18,20 @@ internal class SolverCheckSettings : CommandSettings
     /// <summary>The solver options these settings ask for.</summary>
     public DiffusivityOptions SolverOptions() =>
         DesignValidation.SolverOptions(new DiffusivityOptions(Discretization: Discretizations.Parse(Discretization)));
+}
+
+/// <summary>The options of the commands that check structures at one θ with fresh seeds (validate, upscale).</summary>
+internal class ThetaCheckSettings : SolverCheckSettings
+{
+    [CommandOption("--theta <THETA>")]
+    [Description("θ = a_x,a_y,a_z,ε to check (e.g. a design's θ; for upscale, at the base size).")]
+    public string Theta { get; init; } = "";
+
+    [CommandOption("--seed <SEED>")]
+    [Description("First structure seed (then +1, +2, …). Default 1.")]
+    [DefaultValue(1UL)]
+    public ulong Seed { get; init; }
+
+    public override ValidationResult Validate() =>
+        string.IsNullOrWhiteSpace(Theta) ? ValidationResult.Error("--theta a_x,a_y,a_z,ε is required") : ValidationResult.Success();
 }
