@@ -42,7 +42,7 @@ internal sealed class SamplePriorCommand : Command<SamplePriorCommand.Settings>
         OutputPaths.CheckFile(settings.Out);
         var prior = SpinodoidPrior.Paper;
         var random = new SeededRandom(settings.Seed);
-        var csv = new StringBuilder("a_x,a_y,a_z,porosity,seed,prior_density,attempts\n");
+        var csv = new StringBuilder(string.Join(",", SpinodoidParameters.Names) + ",seed,prior_density,attempts\n");
         int rejected = 0;
         void Row(SpinodoidParameters t, ulong seed, int attempts) =>
             csv.Append(string.Create(CultureInfo.InvariantCulture,

@@ -10,8 +10,8 @@ public sealed record DatasetRow(
     int Iterations, double SolveSeconds, string Version)
 {
     /// <summary>The CSV header (pandas reads the table as it is).</summary>
-    public const string Header =
-        "index,split,a_x,a_y,a_z,porosity,seed,n,measured_porosity,eta_x,eta_y,eta_z,attempts,max_relative_change,max_flux_imbalance,iterations,solve_seconds,version";
+    public static string Header { get; } =
+        $"index,split,{string.Join(",", SpinodoidParameters.Names)},seed,n,measured_porosity,eta_x,eta_y,eta_z,attempts,max_relative_change,max_flux_imbalance,iterations,solve_seconds,version";
 
     /// <summary>η along an axis.</summary>
     public double Eta(Axis axis) => axis switch { Axis.X => EtaX, Axis.Y => EtaY, _ => EtaZ };
