@@ -25,9 +25,6 @@ internal sealed class DatasetMergeCommand : Command<DatasetMergeCommand.Settings
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         OutputPaths.CheckFolder(settings.Out);
-        string output = Path.TrimEndingDirectorySeparator(Path.GetFullPath(settings.Out));
-        if (settings.Shards.Any(s => Path.TrimEndingDirectorySeparator(Path.GetFullPath(s)) == output))
-            throw new ArgumentException($"--out '{settings.Out}' is one of the shards being merged; merge into a new folder");
         var merged = DatasetStore.Merge(settings.Shards, settings.Out);
         AnsiConsole.MarkupLine($"merged {settings.Shards.Length} shards: [green]{merged.Rows.Count}[/] rows in {Markup.Escape(settings.Out)}");
         return 0;

@@ -57,6 +57,12 @@ public static class DatasetStore
     public static Dataset Merge(IReadOnlyList<string> shardDirectories, string outputDirectory)
     {
         if (shardDirectories.Count == 0) throw new ArgumentException("give at least one shard folder to merge");
+        string output = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputDirectory));
+        if (shardDirectories.Any(d => Path.TrimEndingDirectorySeparator(Path.GetFullPath(d)) == output))
+            throw new ArgumentException($"'{outputDirectory}' is one of the shards being merged; merge into a new folder");
+        foreach (var name in new[] { DatasetManifest.FileName, DatasetManifest.TableName, DatasetGenerator.JournalName })
+            if (File.Exists(Path.Combine(outputDirectory, name)))
+                throw new ArgumentException($"'{outputDirectory}' already holds (part of) a dataset ({name}); merge into a new or empty folder");
         var parts = shardDirectories.Select(Load).ToList();
         var first = parts[0].Manifest;
         foreach (var (part, dir) in parts.Zip(shardDirectories))

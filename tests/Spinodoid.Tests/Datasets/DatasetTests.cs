@@ -92,6 +92,11 @@ public sealed class DatasetTests : IDisposable
 
         Assert.Contains("lack rows", Assert.Throws<ArgumentException>(() => DatasetStore.Merge(parts.Take(2).ToList(), Dir("m2"))).Message);
         Assert.Contains("twice", Assert.Throws<ArgumentException>(() => DatasetStore.Merge([parts[0], parts[0], parts[1], parts[2]], Dir("m3"))).Message);
+        // Never into an input shard, nor into a folder that holds (part of) another dataset: the merged one is left as it was.
+        Assert.Contains("one of the shards", Assert.Throws<ArgumentException>(() => DatasetStore.Merge(parts, parts[0])).Message);
+        Assert.Equal(4, DatasetStore.Load(parts[0]).Rows.Count);
+        File.WriteAllText(Path.Combine(Dir("merged"), DatasetGenerator.JournalName), "left over\n");
+        Assert.Contains("already holds", Assert.Throws<ArgumentException>(() => DatasetStore.Merge(parts, Dir("merged"))).Message);
     }
 
     [Fact]
