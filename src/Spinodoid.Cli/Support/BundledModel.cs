@@ -5,10 +5,21 @@ namespace Spinodoid.Cli.Support;
 /// <summary>Where the bundled default model and dataset live: models/compact and data/compact beside the program or in the repository.</summary>
 internal static class BundledModel
 {
-    /// <summary>The bundled model's folder.</summary>
-    public static string Locate() =>
-        Find(Path.Combine("models", "compact"), SurrogateModel.CardName)
-        ?? throw new FileNotFoundException("no bundled model found (models/compact); train one with 'spinodoid train' and pass --model DIR");
+    /// <summary>Environment variable naming a models folder (holding compact/) or a model folder, ahead of the bundled one.</summary>
+    public const string ModelsVariable = "SPINODOID_MODELS";
+
+    /// <summary>The default model's folder: $SPINODOID_MODELS, else the bundled one beside the program (or in a clone).</summary>
+    public static string Locate()
+    {
+        if (Environment.GetEnvironmentVariable(ModelsVariable) is { Length: > 0 } given)
+        {
+            foreach (var candidate in new[] { given, Path.Combine(given, "compact") })
+                if (File.Exists(Path.Combine(candidate, SurrogateModel.CardName))) return candidate;
+            throw new FileNotFoundException($"{ModelsVariable}='{given}' holds no model ({SurrogateModel.CardName} in it or in compact/)");
+        }
+        return Find(Path.Combine("models", "compact"), SurrogateModel.CardName)
+            ?? throw new FileNotFoundException("no bundled model found (models/compact); train one with 'spinodoid train' and pass --model DIR");
+    }
 
     /// <summary>The bundled dataset's folder (the bundled model's training data).</summary>
     public static string LocateDataset() =>

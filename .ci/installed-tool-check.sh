@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The installed command works anywhere (issue #17): publish as README.md says, then run the main jobs from an
+# empty folder outside the clone, with the bundled model found beside the program.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp -d)
+work=$(mktemp -d)
+trap 'rm -rf "$out" "$work"' EXIT
+dotnet publish -c Release src/Spinodoid.Cli -o "$out/spinodoid" > "$out/publish.log" 2>&1 || { cat "$out/publish.log"; exit 1; }
+cd "$work"
+"$out/spinodoid/spinodoid" predict --theta 0.092,0.135,0.245,0.666 --seed 3
+"$out/spinodoid/spinodoid" design --target 0.40,0.50,0.60 --population 32 --tolerance 10 --out eta
+test -s eta/summary.json && test -s eta/report.html
+echo "installed-tool check: predict and design ran from $work with the bundled model"
