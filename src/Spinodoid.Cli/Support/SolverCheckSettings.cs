@@ -1,7 +1,6 @@
 using Spectre.Console;
 using System.ComponentModel;
 using Spectre.Console.Cli;
-using Spinodoid.Design;
 using Spinodoid.Transport;
 
 namespace Spinodoid.Cli.Support;
@@ -17,7 +16,7 @@ internal class SolverCheckSettings : CommandSettings
 
     /// <summary>The solver options these settings ask for.</summary>
     public DiffusivityOptions SolverOptions() =>
-        DesignValidation.SolverOptions(new DiffusivityOptions(Discretization: Discretizations.Parse(Discretization)));
+        new(Discretization: Discretizations.Parse(Discretization));
 }
 
 /// <summary>The options of the commands that check structures at one θ with fresh seeds (validate, upscale).</summary>

@@ -30,9 +30,16 @@ public static class MemoryBudget
         return Math.Min(limit, free + GC.GetTotalMemory(false));
     }
 
-    /// <summary>Throws <see cref="InsufficientMemoryException"/> when <paramref name="bytes"/> exceed <see cref="Available"/>.</summary>
+    /// <summary>Jobs smaller than this are not checked: they fit anywhere this runs, and checking reads /proc.</summary>
+    public const long CheckedFrom = 256L << 20;
+
+    /// <summary>
+    /// Throws <see cref="InsufficientMemoryException"/> when <paramref name="bytes"/> (from <see cref="CheckedFrom"/>
+    /// up) exceed <see cref="Available"/>.
+    /// </summary>
     public static void Require(long bytes, string what)
     {
+        if (bytes < CheckedFrom) return;
         long available = Available();
         if (bytes > available)
             throw new InsufficientMemoryException(string.Create(CultureInfo.InvariantCulture,

@@ -24,8 +24,15 @@ public sealed class AbcRunDirectory(string directory, IReadOnlyList<string> para
     /// <summary>Path of generation <paramref name="generation"/>'s particle table.</summary>
     public string GenerationPath(int generation) => Path.Combine(Directory, "generations", $"generation-{generation:D2}.csv");
 
-    /// <inheritdoc />
-    public AbcCheckpoint Load()
+    /// <summary>
+    /// The checkpoint (read once per instance: the pipeline shows it before the sampler resumes from it; a
+    /// <see cref="Save"/> replaces it).
+    /// </summary>
+    public AbcCheckpoint Load() => _loaded ??= Read();
+
+    private AbcCheckpoint? _loaded;
+
+    private AbcCheckpoint Read()
     {
         string path = Path.Combine(Directory, CheckpointName);
         var empty = new AbcCheckpoint([], 0, double.PositiveInfinity);
@@ -82,6 +89,7 @@ public sealed class AbcRunDirectory(string directory, IReadOnlyList<string> para
     /// <inheritdoc />
     public void Save(IReadOnlyList<Population> generations, long totalSimulations, double closestDistance)
     {
+        _loaded = null;
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "generations"));
         var population = generations[^1];
         AtomicFile.WriteText(GenerationPath(population.Generation), ParticleTable(population));
