@@ -56,6 +56,11 @@ public static class SpinodoidApp
                 .WithExample("diffusivity", "s.npy", "--json eta.json")
                 .WithExample("diffusivity", "scan.tif", "--bc", "taufactor", "--pore-value", "255", "--field", "c.vti")
                 .WithExample("diffusivity", "--theta", "0.092,0.135,0.245,0.666", "--seed", "1", "--size", "192");
+            config.AddCommand<ExportCommand>("export")
+                .WithDescription("The solid (or pore) surface of a structure as a smooth, watertight binary STL in physical units, for 3D printing.")
+                .WithExample("export", "--theta", "0.0725,0.1067,0.1898,0.672", "--seed", "1", "--size", "128", "--voxel-size", "10um", "--out", "design.stl")
+                .WithExample("export", "--design", "runs/eta1", "--length", "2mm", "--tile", "2,2,1", "--resolution", "96", "--out", "tiled.stl")
+                .WithExample("export", "--input", "scan.npy", "--threshold", "0.5", "--voxel-size", "5um", "--out", "scan.stl");
             config.AddBranch("dataset", dataset =>
             {
                 dataset.SetDescription("Labelled datasets: structures from the prior with η along x, y, z from the solver.");

@@ -64,6 +64,24 @@ public static class DesignReport
         return json;
     }
 
+    /// <summary>
+    /// The design θ of a finished run folder, from its summary.json: the refined design where refinement ran,
+    /// else the posterior mean; with the grid size it was validated at (null when no validation ran).
+    /// </summary>
+    public static (SpinodoidParameters Theta, int? Size, string Source) ReadDesign(string directory)
+    {
+        string path = Path.Combine(directory, "summary.json");
+        if (!File.Exists(path)) throw new ArgumentException($"no design in '{directory}': it has no summary.json (is it a finished `spinodoid design` run folder?)");
+        var json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+                   ?? throw new ArgumentException($"{path} is not a JSON object");
+        int? size = json["validation"]?["size"]?.GetValue<int>();
+        if (json["refinement"]?["design_theta"]?.GetValue<string>() is { } refined)
+            return (SpinodoidParameters.Parse(refined), size, "refined design θ");
+        if (json["posterior_mean_theta"]?.GetValue<string>() is { } mean)
+            return (SpinodoidParameters.Parse(mean), size, "posterior mean θ");
+        throw new ArgumentException($"{path} holds no design θ (the run stopped before it had a posterior)");
+    }
+
     /// <summary>The solver-calibrated refinement as JSON: every round's θ and validation, the Jacobian, and the design θ (the best round).</summary>
     public static JsonObject RefinementJson(RefinementResult refinement)
     {

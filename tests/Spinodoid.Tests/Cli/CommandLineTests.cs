@@ -73,6 +73,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("design")]
     [InlineData("validate")]
     [InlineData("upscale")]
+    [InlineData("export")]
     public void EveryCommandHasHelp(params string[] command)
     {
         var (code, output) = Run([.. command, "--help"]);
@@ -121,6 +122,12 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("does not exist", "dataset", "generate", "--count", "6", "--out", "/nonexistent-folder/data")]
     [InlineData("not writable", "generate", "--theta", "0.1,0.15,0.2,0.6", "--size", "16", "--out", "{out}.npy", "--png", "/proc/x.png")]
     [InlineData("one of the shards", "dataset", "merge", "{out}", "--out", "{out}")]
+    [InlineData("--voxel-size '10'", "export", "--theta", "0.1,0.15,0.2,0.6", "--size", "16", "--voxel-size", "10", "--out", "{out}.stl")]
+    [InlineData("tiling '0,1,1'", "export", "--theta", "0.1,0.15,0.2,0.6", "--size", "16", "--tile", "0,1,1", "--out", "{out}.stl")]
+    [InlineData("--resolution 7", "export", "--theta", "0.1,0.15,0.2,0.6", "--size", "16", "--resolution", "7", "--out", "{out}.stl")]
+    [InlineData("must end in .stl", "export", "--theta", "0.1,0.15,0.2,0.6", "--out", "{out}.obj")]
+    [InlineData("exactly one of", "export", "--theta", "0.1,0.15,0.2,0.6", "--design", "{out}", "--out", "{out}.stl")]
+    [InlineData("no summary.json", "export", "--design", "/tmp", "--out", "{out}.stl")]
     public void BadInputExitsWithTwoAndSaysWhatIsWrong(string message, params string[] args)
     {
         string output = PathOf("out");
@@ -219,6 +226,20 @@ public sealed class CommandLineTests : IDisposable
         var again = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!;
         Assert.Equal(summary["simulations"]!.GetValue<long>(), again["simulations"]!.GetValue<long>());
         Assert.Equal(summary["posterior_mean_theta"]!.GetValue<string>(), again["posterior_mean_theta"]!.GetValue<string>());
+
+        // The design goes to a printer: its θ, at the validation size, 10 µm voxels, two copies along x.
+        string stl = PathOf("design.stl");
+        (code, output) = Run("export", "--design", dir, "--voxel-size", "10um", "--tile", "2,1,1", "--out", stl);
+        Assert.True(code == 0, output);
+        Assert.Contains("watertight", output);
+        var (mesh, header) = StlFormat.Read(stl);
+        Assert.Contains("units mm", header);
+        Assert.True(mesh.Topology().IsWatertight);
+        var (min, max) = mesh.Bounds();
+        Assert.Equal(new System.Numerics.Vector3(0), min);
+        Assert.Equal(new System.Numerics.Vector3(0.32f, 0.16f, 0.16f), max);
+        var theta = SpinodoidParameters.Parse(summary["posterior_mean_theta"]!.GetValue<string>());
+        Assert.Equal(2 * 0.16 * 0.16 * 0.16 * (1 - theta.Porosity), mesh.Volume(), 0.1 * 2 * 0.16 * 0.16 * 0.16 * (1 - theta.Porosity));
     }
 
     [Fact]
