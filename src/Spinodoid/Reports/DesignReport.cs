@@ -155,7 +155,139 @@ public static class DesignReport
         if (validation is not null) WriteValidation(validation, Path.Combine(directory, "validation"), request.Target);
         foreach (var round in refinement?.Rounds.Skip(1) ?? [])
             WriteValidation(round.Validation, Path.Combine(directory, string.Create(Invariant, $"refinement-{round.Round}")), request.Target);
-        AtomicFile.WriteText(Path.Combine(directory, "report.html"), Html(directory, request, result, summary, refinement));
+        if (result.Posterior is { } last)
+            WritePairsFigure(last, Path.Combine(directory, "posterior-pairs.png"), refinement is { Best.Round: > 0 } r ? r.Best.Theta.ToVector() : null);
+        WriteConvergenceFigure(result.Generations, Path.Combine(directory, "convergence.png"));
+        var design = DesignStructure(outcome);
+        string? view = null;
+        if (design is { } d)
+        {
+            var structure = SpinodoidGenerator.Generate(d.Theta, d.Seed, d.Size);
+            SlicePreview.WritePng(structure, Path.Combine(directory, "structure.png"));
+            int resolution = Math.Min(d.Size, ViewResolution);
+            view = StructureView.Html(Geometry.StructureSurface.Spinodoid(d.Theta, d.Seed, resolution, Geometry.Tiling.None), (1, 1, 1));
+        }
+        AtomicFile.WriteText(Path.Combine(directory, "report.html"), Html(directory, request, result, summary, refinement, design, view));
+    }
+
+    /// <summary>Surface samples per side of the report's 3D view: enough to read the structure, a few MB of page.</summary>
+    public const int ViewResolution = 64;
+
+    /// <summary>The structure a design stands for: its θ (refined, else the posterior mean), a validation seed, the validation N.</summary>
+    private static (SpinodoidParameters Theta, ulong Seed, int Size, string Source)? DesignStructure(DesignOutcome outcome)
+    {
+        var validation = outcome.Refinement?.Rounds[0].Validation;
+        int size = validation?.Size ?? 128;
+        ulong seed = validation is { Samples.Count: > 0 } v ? v.Samples[0].Seed : outcome.Request.Seed;
+        if (outcome.Refinement is { } refinement) return (refinement.Best.Theta, seed, size, refinement.Best.Round > 0 ? "refined design" : "posterior mean");
+        if (outcome.Abc.Posterior is { } posterior) return (SpinodoidParameters.FromVector(posterior.Mean()), seed, size, "posterior mean");
+        return null;
+    }
+
+    /// <summary>
+    /// Pairwise posterior (a corner plot): marginal densities on the diagonal, particles of every pair of parameters
+    /// below it (point size by weight); the mean red, a refined design green.
+    /// </summary>
+    public static void WritePairsFigure(Population posterior, string path, double[]? design = null)
+    {
+        var mean = posterior.Mean();
+        double maxWeight = posterior.Particles.Max(p => p.Weight);
+        var cells = new ScottPlot.Plot?[16];
+        for (int row = 0; row < 4; row++)
+            for (int column = 0; column <= row; column++)
+            {
+                var plot = new ScottPlot.Plot();
+                if (row == column)
+                {
+                    var values = posterior.Particles.Select(p => p.Theta[row]).ToArray();
+                    double lo = values.Min(), hi = values.Max();
+                    if (!(hi > lo)) { lo -= 1e-3; hi += 1e-3; }
+                    const int bins = 20;
+                    double width = (hi - lo) / bins;
+                    var density = new double[bins];
+                    foreach (var p in posterior.Particles) density[Math.Min(bins - 1, (int)((p.Theta[row] - lo) / width))] += p.Weight / width;
+                    var bars = plot.Add.Bars(Enumerable.Range(0, bins).Select(b => lo + (b + 0.5) * width).ToArray(), density);
+                    foreach (var bar in bars.Bars) bar.Size = width;
+                    plot.Add.VerticalLine(mean[row]).LineColor = ScottPlot.Colors.Red;
+                    if (design is not null)
+                    {
+                        var marker = plot.Add.VerticalLine(design[row]);
+                        marker.LineColor = ScottPlot.Colors.Green;
+                        marker.LinePattern = ScottPlot.LinePattern.Dashed;
+                    }
+                }
+                else
+                {
+                    var xs = posterior.Particles.Select(p => p.Theta[column]).ToArray();
+                    var ys = posterior.Particles.Select(p => p.Theta[row]).ToArray();
+                    var points = plot.Add.ScatterPoints(xs, ys);
+                    points.MarkerSize = 4;
+                    points.Color = ScottPlot.Colors.SteelBlue.WithAlpha(0.5);
+                    var centre = plot.Add.Marker(mean[column], mean[row]);
+                    centre.Color = ScottPlot.Colors.Red;
+                    centre.Size = 10;
+                    if (design is not null)
+                    {
+                        var marker = plot.Add.Marker(design[column], design[row]);
+                        marker.Color = ScottPlot.Colors.Green;
+                        marker.Shape = ScottPlot.MarkerShape.OpenDiamond;
+                        marker.Size = 12;
+                    }
+                    plot.YLabel(SpinodoidParameters.Symbols[row]);
+                }
+                plot.XLabel(SpinodoidParameters.Symbols[column]);
+                cells[4 * row + column] = plot;
+            }
+        PlotImages.WriteGrid(path, 300, 260, 4, cells);
+    }
+
+    /// <summary>Convergence at a glance: the tolerance τ and the accepted fraction of simulations per generation.</summary>
+    public static void WriteConvergenceFigure(IReadOnlyList<Population> generations, string path)
+    {
+        var tolerance = new ScottPlot.Plot();
+        var finite = generations.Where(g => double.IsFinite(g.Tolerance)).ToArray();
+        if (finite.Length > 0)
+        {
+            var line = tolerance.Add.Scatter(finite.Select(g => (double)g.Generation).ToArray(), finite.Select(g => 100 * g.Tolerance).ToArray());
+            line.MarkerSize = 7;
+        }
+        tolerance.Title("tolerance τ per generation");
+        tolerance.XLabel("generation");
+        tolerance.YLabel("τ (mean |relative error|, %)");
+        var acceptance = new ScottPlot.Plot();
+        if (generations.Count > 0)
+        {
+            var line = acceptance.Add.Scatter(generations.Select(g => (double)g.Generation).ToArray(), generations.Select(g => 100 * g.AcceptanceRate).ToArray());
+            line.MarkerSize = 7;
+            line.Color = ScottPlot.Colors.DarkOrange;
+        }
+        acceptance.Title("accepted fraction of simulations");
+        acceptance.XLabel("generation");
+        acceptance.YLabel("accepted (%)");
+        PlotImages.WriteRow(path, 460, 340, tolerance, acceptance);
+    }
+
+    /// <summary>
+    /// The run's settings and headline results as an HTML table (every string escaped): the scalar and list entries of
+    /// summary.json; nested results have their own sections.
+    /// </summary>
+    internal static string SettingsTable(JsonObject summary)
+    {
+        var html = new StringBuilder("<table class=\"settings\">");
+        foreach (var (key, value) in summary)
+        {
+            string? text = value switch
+            {
+                null => "—",
+                JsonValue v => v.ToString(),
+                JsonArray a when a.All(e => e is null or JsonValue) => string.Join(", ", a.Select(e => e?.ToString() ?? "free")),
+                _ => null,
+            };
+            if (text is null) continue;
+            html.Append("<tr><th style=\"text-align:left\">").Append(WebUtility.HtmlEncode(key)).Append("</th><td style=\"text-align:left\">")
+                .Append(WebUtility.HtmlEncode(text)).Append("</td></tr>");
+        }
+        return html.Append("</table>").ToString();
     }
 
     /// <summary>
@@ -248,7 +380,8 @@ public static class DesignReport
         round.ActiveBounds > 0 ? string.Create(Invariant, $"{round.ActiveBounds} support bound{(round.ActiveBounds > 1 ? "s" : "")} held") : "",
     }.Where(t => t.Length > 0));
 
-    private static string Html(string directory, DesignRequest request, AbcResult result, JsonObject summary, RefinementResult? refinement)
+    private static string Html(string directory, DesignRequest request, AbcResult result, JsonObject summary, RefinementResult? refinement,
+        (SpinodoidParameters Theta, ulong Seed, int Size, string Source)? design, string? view)
     {
         var validation = refinement?.Rounds[0].Validation;
         static string Img(string path) => File.Exists(path) ? $"<img alt=\"{WebUtility.HtmlEncode(Path.GetFileName(path))}\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\">" : "";
@@ -265,8 +398,17 @@ public static class DesignReport
             for (int i = 0; i < 4; i++)
                 html.Append(Invariant, $"<tr><td>{SpinodoidParameters.Symbols[i]}</td><td>{mean[i]:0.00000}</td><td>{posterior.Quantile(i, 0.025):0.00000}</td><td>{posterior.Quantile(i, 0.975):0.00000}</td></tr>");
             html.Append("</table>").Append(Img(Path.Combine(directory, "posterior.png")));
+            html.Append("<h3>Pairs of parameters</h3>").Append(Img(Path.Combine(directory, "posterior-pairs.png")));
         }
-        html.Append("<h2>Generations</h2><table><tr><th>generation</th><th>tolerance</th><th>simulations</th><th>acceptance</th><th>ESS</th><th>seconds</th></tr>");
+        if (design is { } d)
+        {
+            html.Append("<h2>The designed structure</h2><p>").Append(WebUtility.HtmlEncode(string.Create(Invariant,
+                $"The {d.Source} θ = {d.Theta}, seed {d.Seed}, N = {d.Size}: its three orthogonal mid-slices, and the solid's surface (drag to rotate, scroll to zoom; sampled at {Math.Min(d.Size, ViewResolution)} points per side). " +
+                $"For a printer: spinodoid export --design <this folder> --voxel-size 10um --out design.stl"))).Append("</p>");
+            html.Append(Img(Path.Combine(directory, "structure.png")));
+            if (view is not null) html.Append("<div>").Append(view).Append("</div>");
+        }
+        html.Append("<h2>Generations</h2>").Append(Img(Path.Combine(directory, "convergence.png"))).Append("<table><tr><th>generation</th><th>tolerance</th><th>simulations</th><th>acceptance</th><th>ESS</th><th>seconds</th></tr>");
         foreach (var g in result.Generations)
             html.Append(Invariant, $"<tr><td>{g.Generation}</td><td>{(double.IsInfinity(g.Tolerance) ? "∞" : (100 * g.Tolerance).ToString("0.###", Invariant) + " %")}</td><td>{g.Simulations}</td><td>{g.AcceptanceRate:P2}</td><td>{g.EffectiveSampleSize:0}</td><td>{g.Seconds:0.0}</td></tr>");
         html.Append("</table>");
@@ -298,7 +440,8 @@ public static class DesignReport
             foreach (var round in refinement.Rounds.Skip(1))
                 html.Append(Invariant, $"<h3>Round {round.Round}</h3>").Append(Img(Path.Combine(directory, string.Create(Invariant, $"refinement-{round.Round}.png"))));
         }
-        html.Append("<h2>Settings</h2><pre>").Append(WebUtility.HtmlEncode(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))).Append("</pre></body></html>");
+        html.Append("<h2>Settings</h2>").Append(SettingsTable(summary))
+            .Append("<p>Everything, with the validation and refinement details: <a href=\"summary.json\">summary.json</a>, <a href=\"posterior.csv\">posterior.csv</a>, <a href=\"generations.csv\">generations.csv</a>.</p></body></html>");
         return html.ToString();
     }
 }

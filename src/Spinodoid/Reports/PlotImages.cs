@@ -3,19 +3,28 @@ using Spinodoid.Runtime;
 
 namespace Spinodoid.Reports;
 
-/// <summary>Puts rendered plots side by side in one PNG.</summary>
+/// <summary>Puts rendered plots side by side (or in a grid) in one PNG.</summary>
 public static class PlotImages
 {
     /// <summary>Renders each plot at <paramref name="width"/>×<paramref name="height"/> and writes them in a row.</summary>
-    public static void WriteRow(string path, int width, int height, params ScottPlot.Plot[] plots)
+    public static void WriteRow(string path, int width, int height, params ScottPlot.Plot[] plots) =>
+        WriteGrid(path, width, height, plots.Length, plots);
+
+    /// <summary>
+    /// Renders the plots at <paramref name="width"/>×<paramref name="height"/> each into a grid of
+    /// <paramref name="columns"/> columns, row by row; a null plot leaves its cell blank.
+    /// </summary>
+    public static void WriteGrid(string path, int width, int height, int columns, IReadOnlyList<ScottPlot.Plot?> plots)
     {
-        using var surface = SKSurface.Create(new SKImageInfo(width * plots.Length, height));
+        int rows = (plots.Count + columns - 1) / columns;
+        using var surface = SKSurface.Create(new SKImageInfo(width * columns, height * rows));
         surface.Canvas.Clear(SKColors.White);
-        for (int i = 0; i < plots.Length; i++)
+        for (int i = 0; i < plots.Count; i++)
         {
-            var bytes = plots[i].GetImageBytes(width, height, ScottPlot.ImageFormat.Png);
+            if (plots[i] is not { } plot) continue;
+            var bytes = plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png);
             using var image = SKImage.FromEncodedData(bytes);
-            surface.Canvas.DrawImage(image, i * width, 0);
+            surface.Canvas.DrawImage(image, i % columns * width, i / columns * height);
         }
         using var snapshot = surface.Snapshot();
         using var png = snapshot.Encode(SKEncodedImageFormat.Png, 100);

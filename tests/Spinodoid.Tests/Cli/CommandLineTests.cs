@@ -213,8 +213,12 @@ public sealed class CommandLineTests : IDisposable
         Assert.True(code == 0, output);
         Assert.Contains("converged", output);
         Assert.Contains("τ", output);
-        foreach (var name in new[] { "summary.json", "posterior.csv", "posterior.png", "report.html", "validation.csv", "validation.png" })
+        foreach (var name in new[] { "summary.json", "posterior.csv", "posterior.png", "report.html", "validation.csv", "validation.png",
+                     "posterior-pairs.png", "convergence.png", "structure.png" })
             Assert.True(File.Exists(Path.Combine(dir, name)), name);
+        string report = File.ReadAllText(Path.Combine(dir, "report.html"));
+        Assert.Contains("<canvas id=\"structure-view\"", report);
+        Assert.Contains("<a href=\"summary.json\">", report);
         var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!;
         Assert.StartsWith("solver N = 16", summary["simulator"]!.GetValue<string>());
         Assert.Equal(2, summary["validation"]!["count"]!.GetValue<int>());
