@@ -1,5 +1,5 @@
 // The 3D view of a designed structure in spinodoid's report.html: the solid's surface, rotate and zoom.
-// Bundled with three.js into src/Spinodoid/Reports/Assets/structure-viewer.js by build.sh; the report inlines
+// Bundled with three.js into src/Spinodoid/Reports/vendor/structure-viewer.js by build.sh; the report inlines
 // that file, so the page needs no network. Data: see DesignReport.StructureView (C#).
 import {
   BoxGeometry, BufferAttribute, BufferGeometry, Color, DirectionalLight, DoubleSide, EdgesGeometry,

@@ -12,7 +12,7 @@ namespace Spinodoid.Reports;
 /// </summary>
 public static class StructureView
 {
-    private const string ViewerResource = "Spinodoid.Reports.Assets.structure-viewer.js";
+    private const string ViewerResource = "Spinodoid.Reports.vendor.structure-viewer.js";
 
     private static readonly Lazy<string> Viewer = new(() =>
     {
