@@ -1,31 +1,64 @@
 #!/usr/bin/env bash
-# Generate a spinodoid dataset on a Slurm cluster as an array job: each array task makes one shard.
+# A spinodoid dataset on a Slurm cluster: one sbatch call makes every shard as an array task and then merges them.
 #
-#   sbatch --array=0-15 scripts/slurm/dataset-array.sh paper 1 data/paper
-#   # when all tasks have finished (or chain it: sbatch --dependency=afterok:<jobid> …):
-#   spinodoid dataset merge data/paper/part-* --out data/paper/merged
+#   dotnet publish -c Release src/Spinodoid.Cli -o $HOME/spinodoid        # once, on the login node
+#   export SPINODOID=$HOME/spinodoid/spinodoid
+#   sbatch --array=0-15 scripts/slurm/dataset-array.sh data/paper --profile paper --seed 1 --discretization subvoxel
 #
-# Arguments: [profile=paper] [seed=1] [output root=data/<profile>]. The number of shards is the size of the
-# array (--array=0-15 → 16 shards); keep it the same when resubmitting. Every shard is resumable: a task
-# that was pre-empted, timed out or killed continues where it stopped when the same array is submitted again
-# (finished shards return at once). Set SPINODOID to the published binary if it is not on PATH, e.g.
-#   dotnet publish -c Release src/Spinodoid.Cli -o $HOME/spinodoid && export SPINODOID=$HOME/spinodoid/spinodoid
+# The first argument is the output root; the rest go to `spinodoid dataset generate` (profile, seed, count, size,
+# discretization). Task K makes shard K of S into ROOT/part-K, with --workers from SLURM_CPUS_PER_TASK. S is the
+# array's size on the first submission and is recorded in ROOT/shard-count. The array's lowest task also submits
+# one merge job that runs when every task of this array has succeeded (--dependency=afterok); it writes
+# ROOT/merged (override with MERGED=DIR).
+#
+# Every shard resumes from its journal: a task that was pre-empted, requeued, timed out or cancelled continues
+# with identical rows when submitted again, e.g. only shard 3: sbatch --array=3 scripts/slurm/dataset-array.sh
+# data/paper --profile paper --seed 1 --discretization subvoxel (the same arguments; that array schedules its own
+# merge, and finished shards return at once). The program is not built per task: SPINODOID (or `spinodoid` on
+# PATH) is the binary published once.
 #
 #SBATCH --job-name=spinodoid-dataset
 #SBATCH --cpus-per-task=4
 #SBATCH --mem=8G
 #SBATCH --time=12:00:00
 #SBATCH --output=spinodoid-dataset-%A_%a.out
+#SBATCH --requeue
 set -euo pipefail
 
-profile=${1:-paper}
-seed=${2:-1}
-root=${3:-data/$profile}
-: "${SLURM_ARRAY_TASK_ID:?run this with sbatch --array=0-(N-1)}"
-shards=${SLURM_ARRAY_TASK_COUNT:-$(( ${SLURM_ARRAY_TASK_MAX:?} - ${SLURM_ARRAY_TASK_MIN:-0} + 1 ))}
-shard=$(( SLURM_ARRAY_TASK_ID - ${SLURM_ARRAY_TASK_MIN:-0} ))
-spinodoid=${SPINODOID:-spinodoid}
-
+root=${1:?usage: sbatch --array=0-(S-1) dataset-array.sh ROOT [dataset generate options]}
+shift
+: "${SLURM_ARRAY_TASK_ID:?run this with sbatch --array=0-(S-1)}"
+spinodoid=${SPINODOID:-$(command -v spinodoid || true)}
+if [ -z "$spinodoid" ] || [ ! -x "$spinodoid" ]; then
+  echo "error: no spinodoid binary: publish it once (dotnet publish -c Release src/Spinodoid.Cli -o \$HOME/spinodoid) and set SPINODOID=\$HOME/spinodoid/spinodoid" >&2
+  exit 2
+fi
 mkdir -p "$root"
-exec "$spinodoid" dataset generate --profile "$profile" --seed "$seed" \
-  --shard "$shard/$shards" --out "$root/part-$shard"
+
+# The shard count of this dataset: recorded on the first submission, so that a resubmitted subset keeps it.
+count_file="$root/shard-count"
+if [ -f "$count_file" ]; then
+  shards=$(cat "$count_file")
+else
+  shards=$(( SLURM_ARRAY_TASK_MAX + 1 ))
+  tmp="$count_file.$SLURM_JOB_ID"
+  echo "$shards" > "$tmp" && mv -n "$tmp" "$count_file"; rm -f "$tmp"
+  shards=$(cat "$count_file")
+fi
+shard=$SLURM_ARRAY_TASK_ID
+if [ "$shard" -ge "$shards" ]; then
+  echo "error: array task $shard is outside the dataset's $shards shards (recorded in $count_file)" >&2
+  exit 2
+fi
+
+# One merge per array submission (mkdir is atomic), scheduled by the array's lowest task.
+if [ "$SLURM_ARRAY_TASK_ID" = "${SLURM_ARRAY_TASK_MIN:-0}" ] && mkdir "$root/.merge-scheduled-$SLURM_ARRAY_JOB_ID" 2>/dev/null; then
+  merged=${MERGED:-$root/merged}
+  sbatch --parsable --dependency="afterok:$SLURM_ARRAY_JOB_ID" --kill-on-invalid-dep=yes --job-name=spinodoid-merge \
+    --cpus-per-task=1 --mem=2G --time=01:00:00 --output="$root/merge-%j.out" \
+    --wrap="set -e; parts=; for k in \$(seq 0 $(( shards - 1 ))); do parts=\"\$parts $root/part-\$k\"; done; exec '$spinodoid' dataset merge \$parts --out '$merged'" \
+    > "$root/.merge-scheduled-$SLURM_ARRAY_JOB_ID/job-id" ||
+    echo "warning: the merge job could not be submitted; run the merge by hand when all tasks are done" >&2
+fi
+
+exec "$spinodoid" dataset generate "$@" --shard "$shard/$shards" --workers "${SLURM_CPUS_PER_TASK:-1}" --out "$root/part-$shard"

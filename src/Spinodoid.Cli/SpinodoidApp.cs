@@ -56,6 +56,9 @@ public static class SpinodoidApp
                 .WithExample("diffusivity", "s.npy", "--json eta.json")
                 .WithExample("diffusivity", "scan.tif", "--bc", "taufactor", "--pore-value", "255", "--field", "c.vti")
                 .WithExample("diffusivity", "--theta", "0.092,0.135,0.245,0.666", "--seed", "1", "--size", "192");
+            config.AddCommand<MergeValidationCommand>("merge-validation")
+                .WithDescription("Join validations made in parts (one per cluster task: scripts/slurm/validate-array.sh) into one validation.csv/.json/.png.")
+                .WithExample("merge-validation", "runs/v576/part-0", "runs/v576/part-1", "runs/v576/part-2", "--out", "runs/v576/validation");
             config.AddCommand<ExportCommand>("export")
                 .WithDescription("The solid (or pore) surface of a structure as a smooth, watertight binary STL in physical units, for 3D printing.")
                 .WithExample("export", "--theta", "0.0725,0.1067,0.1898,0.672", "--seed", "1", "--size", "128", "--voxel-size", "10um", "--out", "design.stl")

@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Spinodoid.Datasets;
+using Spinodoid.Microstructure;
 using Spinodoid.Cli.Support;
 
 namespace Spinodoid.Cli.Commands;
@@ -19,6 +20,10 @@ internal sealed class DatasetGenerateCommand : Command<DatasetGenerateCommand.Se
         [CommandOption("-c|--count <COUNT>")]
         [Description("Total structures (split 2/3 train, 1/6 validation, 1/6 test). Default: the profile's.")]
         public int? Count { get; init; }
+
+        [CommandOption("-n|--size <N>")]
+        [Description("Structure grid side N instead of the profile's (even, 8–800; the CNN input is N/2): small N for quick looks and cluster tests.")]
+        public int? Size { get; init; }
 
         [CommandOption("--seed <SEED>")]
         [Description("Dataset seed; row i depends only on (seed, i). Default 0.")]
@@ -51,6 +56,11 @@ internal sealed class DatasetGenerateCommand : Command<DatasetGenerateCommand.Se
     {
         var profile = DatasetProfile.ByName(settings.Profile);
         if (settings.Count is int count) profile = profile.WithCount(count);
+        if (settings.Size is int size)
+        {
+            SpinodoidGenerator.ValidateSize(size);
+            profile = profile with { Size = size };
+        }
         profile = profile with { Discretization = Transport.Discretizations.Parse(settings.Discretization) };
         var (k, n) = ParseShard(settings.Shard);
         OutputPaths.CheckFolder(settings.Out);

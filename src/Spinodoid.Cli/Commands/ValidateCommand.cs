@@ -31,6 +31,11 @@ internal sealed class ValidateCommand : Command<ValidateCommand.Settings>
         [Description("Solver only (any --size).")]
         public bool NoCnn { get; init; }
 
+        [CommandOption("--factor <F>")]
+        [Description("Upscaled structures, as upscale makes them: length scales divided by F on an N·F grid (solver only; for cluster tasks). Default 1.")]
+        [DefaultValue(1)]
+        public int Factor { get; init; } = 1;
+
         [CommandOption("--target <ETA>")]
         [Description("Optional target η_x,η_y,η_z to report the relative error of the mean against.")]
         public string? Target { get; init; }
@@ -51,6 +56,15 @@ internal sealed class ValidateCommand : Command<ValidateCommand.Settings>
         int size = settings.Size ?? model?.StructureSize ?? 128;
         if (model is not null && model.StructureSize != size)
             AnsiConsole.MarkupLine($"[yellow]the CNN predicts N = {model.StructureSize} structures; at N = {size} only the solver runs (no CNN comparison)[/]");
+        if (settings.Factor < 1 || settings.Factor > 10) throw new ArgumentException($"--factor {settings.Factor} must be in 1..10");
+        if (settings.Factor > 1)
+        {
+            if (model is not null) throw new ArgumentException($"--factor {settings.Factor} validates upscaled structures with the solver only: add --no-cnn");
+            theta = theta with { LengthScales = theta.LengthScales.DividedBy(settings.Factor) };
+            size *= settings.Factor;
+            Microstructure.SpinodoidGenerator.ValidateSize(size);
+            AnsiConsole.MarkupLine($"upscaled: θ = {Markup.Escape(theta.ToString())}, N = {size}");
+        }
         var validation = RunWithProgress(theta, settings.Count, size, model, settings.Seed, settings.SolverOptions(), cancellation);
         DesignReport.WriteValidation(validation, settings.Out, target);
         PrintSummary(validation, target);

@@ -35,6 +35,28 @@ public sealed record ValidationSummary(SpinodoidParameters Theta, int Size, IRea
         return target.Components.Select((t, i) => t is double v ? (mean[i] - v) / v : (double?)null).ToArray();
     }
 
+    /// <summary>
+    /// Joins validations of one θ made in parts (e.g. one structure per cluster task) into one, samples ordered by
+    /// seed: the same summary a single run over all the seeds gives. Parts must agree on θ, N and discretisation,
+    /// and no seed may appear twice.
+    /// </summary>
+    public static ValidationSummary Merge(IReadOnlyList<ValidationSummary> parts)
+    {
+        if (parts.Count == 0) throw new ArgumentException("no validation parts to merge");
+        var first = parts[0];
+        foreach (var part in parts.Skip(1))
+        {
+            if (part.Theta != first.Theta || part.Size != first.Size || part.Discretization != first.Discretization)
+                throw new ArgumentException($"validation parts differ: θ = {first.Theta}, N = {first.Size}, {first.Discretization} and θ = {part.Theta}, N = {part.Size}, {part.Discretization}");
+            if ((part.SurrogateMean is null) != (first.SurrogateMean is null))
+                throw new ArgumentException("validation parts differ: some hold CNN predictions and some do not");
+        }
+        var samples = parts.SelectMany(p => p.Samples).OrderBy(s => s.Seed).ToList();
+        for (int i = 1; i < samples.Count; i++)
+            if (samples[i].Seed == samples[i - 1].Seed) throw new ArgumentException($"seed {samples[i].Seed} is in two validation parts");
+        return new ValidationSummary(first.Theta, first.Size, samples) { Discretization = first.Discretization };
+    }
+
     private static double[] Mean(IEnumerable<double[]> rows)
     {
         var list = rows.ToList();

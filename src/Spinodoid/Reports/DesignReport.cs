@@ -374,6 +374,31 @@ public static class DesignReport
         PlotImages.WriteRow(pathWithoutExtension + ".png", 420, 400, plots);
     }
 
+    /// <summary>Reads back a validation written by <see cref="WriteValidation"/> (PREFIX.json and PREFIX.csv).</summary>
+    public static ValidationSummary ReadValidation(string pathWithoutExtension)
+    {
+        string jsonPath = pathWithoutExtension + ".json", csvPath = pathWithoutExtension + ".csv";
+        if (!File.Exists(jsonPath) || !File.Exists(csvPath))
+            throw new ArgumentException($"no validation at '{pathWithoutExtension}': it needs {Path.GetFileName(jsonPath)} and {Path.GetFileName(csvPath)}");
+        var json = JsonNode.Parse(File.ReadAllText(jsonPath)) as JsonObject ?? throw new InvalidDataException($"{jsonPath} is not a JSON object");
+        var theta = SpinodoidParameters.Parse(json["theta"]?.GetValue<string>() ?? throw new InvalidDataException($"{jsonPath} has no theta"));
+        int size = json["size"]?.GetValue<int>() ?? throw new InvalidDataException($"{jsonPath} has no size");
+        var discretization = Enum.Parse<Transport.Discretization>(json["discretization"]?.GetValue<string>() ?? "voxel", ignoreCase: true);
+        var lines = File.ReadAllLines(csvPath);
+        if (lines.Length < 2 || !lines[0].StartsWith("seed,solver_eta_x", StringComparison.Ordinal))
+            throw new InvalidDataException($"{csvPath} is not a validation table (header seed,solver_eta_x,… and at least one row)");
+        var samples = new List<ValidationSample>();
+        foreach (var line in lines.Skip(1).Where(l => l.Length > 0))
+        {
+            var cells = line.Split(',');
+            if (cells.Length != 7) throw new InvalidDataException($"{csvPath}: row '{line}' has {cells.Length} cells, not 7");
+            double Cell(int i) => double.Parse(cells[i], Invariant);
+            samples.Add(new ValidationSample(ulong.Parse(cells[0], Invariant), [Cell(1), Cell(2), Cell(3)],
+                cells[4].Length == 0 ? null : [Cell(4), Cell(5), Cell(6)]));
+        }
+        return new ValidationSummary(theta, size, samples) { Discretization = discretization };
+    }
+
     private static string StepNote(RefinementRound round) => round.Step is null ? "" : string.Join(", ", new[]
     {
         round.StepScale < 1 ? string.Create(Invariant, $"{round.StepScale:0.###} of the correction (prior's support)") : "full correction",

@@ -74,6 +74,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("validate")]
     [InlineData("upscale")]
     [InlineData("export")]
+    [InlineData("merge-validation")]
     public void EveryCommandHasHelp(params string[] command)
     {
         var (code, output) = Run([.. command, "--help"]);
@@ -128,6 +129,9 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("must end in .stl", "export", "--theta", "0.1,0.15,0.2,0.6", "--out", "{out}.obj")]
     [InlineData("exactly one of", "export", "--theta", "0.1,0.15,0.2,0.6", "--design", "{out}", "--out", "{out}.stl")]
     [InlineData("no summary.json", "export", "--design", "/tmp", "--out", "{out}.stl")]
+    [InlineData("no validation at", "merge-validation", "/nonexistent/part-0", "--out", "{out}")]
+    [InlineData("--factor 2 validates upscaled structures with the solver only", "validate", "--theta", "0.1,0.15,0.2,0.6", "--factor", "2", "--size", "16", "--out", "{out}")]
+    [InlineData("[8, 800]", "dataset", "generate", "--size", "7", "--count", "6", "--out", "{out}")]
     public void BadInputExitsWithTwoAndSaysWhatIsWrong(string message, params string[] args)
     {
         string output = PathOf("out");
@@ -277,6 +281,26 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(32, upscaled["size"]!.GetValue<int>());
         Assert.Equal("0.05,0.075,0.1,0.6", upscaled["theta"]!.GetValue<string>());
         Assert.Equal(16, JsonNode.Parse(File.ReadAllText(PathOf("u-base.json")))!["size"]!.GetValue<int>());
+
+        // The cluster path: upscaled structures one seed per task (validate --factor), merged, equal upscale's table.
+        (code, output) = Run("validate", "--theta", "0.1,0.15,0.2,0.6", "--factor", "2", "--count", "1", "--size", "16", "--no-cnn", "--seed", "1", "--out", PathOf("p0"));
+        Assert.True(code == 0, output);
+        (code, output) = Run("merge-validation", PathOf("p0"), "--out", PathOf("merged"));
+        Assert.True(code == 0, output);
+        Assert.Equal(File.ReadAllText(PathOf("u-upscaled.csv")), File.ReadAllText(PathOf("merged.csv")));
+        Assert.Equal(File.ReadAllText(PathOf("u-upscaled.json")), File.ReadAllText(PathOf("merged.json")));
+        // Two parts over seeds 5 and 6 give the table of one run over both.
+        Run("validate", "--theta", "0.1,0.15,0.2,0.6", "--count", "1", "--size", "16", "--no-cnn", "--seed", "6", "--out", PathOf("q1"));
+        Run("validate", "--theta", "0.1,0.15,0.2,0.6", "--count", "1", "--size", "16", "--no-cnn", "--seed", "5", "--out", PathOf("q0"));
+        (code, output) = Run("merge-validation", PathOf("q1") + ".csv", PathOf("q0"), "--out", PathOf("q"));
+        Assert.True(code == 0, output);
+        Assert.Equal(File.ReadAllText(PathOf("v.csv")), File.ReadAllText(PathOf("q.csv")));
+        (code, output) = Run("merge-validation", PathOf("q0"), PathOf("p0"), "--out", PathOf("bad"));
+        Assert.Equal(2, code);
+        Assert.Contains("validation parts differ", output);
+        (code, output) = Run("merge-validation", PathOf("q0"), PathOf("q0") + ".json", PathOf("v"), "--out", PathOf("bad"));
+        Assert.Equal(2, code);
+        Assert.Contains("seed 5 is in two validation parts", output);
     }
 
     [Fact]
