@@ -23,6 +23,8 @@ switch (command)
         return AbcKernelComparison.Run(args.Skip(1).ToArray());
     case "scalars":
         return ScalarLifetimeStress.Run(args.Skip(1).ToArray());
+    case "subvoxel-profile":
+        return SubvoxelProfile.Run(args.Skip(1).ToArray());
     case "surface":
         return SurfaceTiming.Run(args.Skip(1).ToArray());
     case "bdn":
@@ -39,6 +41,7 @@ switch (command)
               surrogate [batch=8] [rounds=3]   structures/s for generate + CNN prediction (compact, paper)
               abc [target=0.40,0.50,0.60] [P=512] [final=0.01] [seed=1] [name filter]   simulator calls of ABC-PMC strategies on a cheap stand-in model
               scalars [seconds=20]            libtorch calls with implicit vs owned Scalars under forced collections (the inference crash)
+              subvoxel-profile [N=128] [seeds=3]   where a sub-voxel label's time goes (generation, set-up, multigrid, solve)
               surface [sizes=32,64,96,128,192] [repeats=5]   the η₁ design's solid surface (export): triangles, STL size, time, volume error
               bdn [--filter *]                BenchmarkDotNet micro-benchmarks of the stages
             """);

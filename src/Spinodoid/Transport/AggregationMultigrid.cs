@@ -52,7 +52,7 @@ internal sealed class AggregationMultigrid
     private void Cycle(IGridLevel level, float[] b, float[] x, int depth)
     {
         int sweeps = depth == 0 ? _fineSweeps : _sweeps;
-        for (int s = 0; s < sweeps; s++) { level.SmoothColour(b, x, 0); level.SmoothColour(b, x, 1); }
+        for (int s = 0; s < sweeps; s++) level.Sweep(b, x, first: 0);
         var coarse = _coarse[depth];
         var (cb, cx) = _work[depth];
         level.RestrictResidual(b, x, coarse, cb);
@@ -63,7 +63,8 @@ internal sealed class AggregationMultigrid
             Cycle(coarse, cb, cx, depth + 1);
         }
         level.Prolongate(coarse, cx, x, _scale);
-        for (int s = 0; s < sweeps; s++) { level.SmoothColour(b, x, 1); level.SmoothColour(b, x, 0); }
+        // Colours reversed: the post-smoother is the transpose of the pre-smoother, so the V-cycle is symmetric (PCG).
+        for (int s = 0; s < sweeps; s++) level.Sweep(b, x, first: 1);
     }
 
 }

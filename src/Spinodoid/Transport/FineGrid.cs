@@ -9,7 +9,8 @@ namespace Spinodoid.Transport;
 internal interface IGridLevel
 {
     long Count { get; }
-    void SmoothColour(float[] b, float[] x, int colour);
+    /// <summary>One red–black Gauss–Seidel sweep: the cells of colour <paramref name="first"/>, then the others.</summary>
+    void Sweep(float[] b, float[] x, int first);
     /// <summary>coarse[I] = Σ_{i ∈ I} (b − A x)_i: the residual, restricted without storing it.</summary>
     void RestrictResidual(float[] b, float[] x, WeightedGrid coarse, float[] coarseValues);
     void Prolongate(WeightedGrid coarse, float[] coarseValues, float[] x, float scale);
@@ -36,6 +37,43 @@ internal static class RowVectors
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector<float> value, ref float start, int offset) =>
         Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref start, offset)), value);
+}
+
+/// <summary>
+/// A red–black Gauss–Seidel sweep with both colours in one pass over memory: within a block of z planes, colour A is
+/// updated on plane z and then colour B on plane z − 1, whose A neighbours (planes z − 2 … z) are then final, so each
+/// plane's data is read while still in cache instead of once per colour. A block's first and last planes of colour B
+/// need the neighbouring blocks' colour A, so they follow in a second, short parallel pass. Every cell sees exactly
+/// the neighbour values of the two-pass sweep (no level wraps around in z), so the result is bit for bit the same.
+/// </summary>
+internal static class RedBlackSweep
+{
+    public static void Run(int nz, bool parallel, int first, Action<int, int> smoothPlane)
+    {
+        int second = 1 - first;
+        // Blocks of at least 16 planes, several per core so that a busy core does not hold up the sweep.
+        int blocks = parallel ? Math.Clamp(nz / 16, 1, 4 * Environment.ProcessorCount) : 1;
+        (int Start, int End) Block(int t) => ((int)((long)nz * t / blocks), (int)((long)nz * (t + 1) / blocks));
+        void Interior(int t)
+        {
+            var (z0, z1) = Block(t);
+            for (int z = z0; z < z1; z++)
+            {
+                smoothPlane(first, z);
+                if (z - 1 > z0) smoothPlane(second, z - 1);
+            }
+        }
+        void Edges(int t)
+        {
+            var (z0, z1) = Block(t);
+            if (z1 <= z0) return;
+            smoothPlane(second, z0);
+            if (z1 - 1 > z0) smoothPlane(second, z1 - 1);
+        }
+        if (blocks == 1) { Interior(0); Edges(0); return; }
+        Parallel.For(0, blocks, Interior);
+        Parallel.For(0, blocks, Edges);
+    }
 }
 
 /// <summary>The finest level, which the conjugate-gradient iteration works on.</summary>
@@ -264,8 +302,11 @@ internal sealed class FineGrid : IFineLevel
         else Parallel.For(0, coarse.Nz, coarsePlane);
     }
 
-    /// <summary>Gauss–Seidel update of the cells of one colour ((x + y + z) mod 2).</summary>
-    public void SmoothColour(float[] b, float[] x, int colour) => ForPlanes(iz =>
+    public void Sweep(float[] b, float[] x, int first) =>
+        RedBlackSweep.Run(Nz, Count >= 1 << 15, first, (colour, iz) => SmoothPlane(b, x, colour, iz));
+
+    /// <summary>Gauss–Seidel update of the cells of one colour ((x + y + z) mod 2) in plane <paramref name="iz"/>.</summary>
+    private void SmoothPlane(float[] b, float[] x, int colour, int iz)
     {
         Span<float> padded = Nx <= 2048 ? stackalloc float[Nx + 2] : new float[Nx + 2];
         Span<float> sum = Nx <= 2048 ? stackalloc float[Nx] : new float[Nx];
@@ -288,7 +329,7 @@ internal sealed class FineGrid : IFineLevel
             for (; i < nx; i++)
                 if (((i + first) & 1) == 0) x[row + i] = (b[row + i] + sum[i]) * InvDiag[row + i];
         }
-    });
+    }
 
     public void Prolongate(WeightedGrid coarse, float[] coarseValues, float[] x, float scale) =>
         Aggregation.Prolongate(Nx, Ny, Nz, InvDiag, coarse, coarseValues, x, scale);

@@ -20,6 +20,9 @@ internal readonly record struct PcgResult(double[] Concentration, int Iterations
 internal sealed class TransportProblem
 {
     private readonly IFineLevel _level;
+
+    /// <summary>The finest level (for profiling).</summary>
+    internal IFineLevel Level => _level;
     private readonly float[] _inlet, _outlet;  // conductance of each cell of the first / last unknown layer to c = 1 / c = 0
     private readonly BoundaryConvention _convention;
     private readonly Axis _axis;

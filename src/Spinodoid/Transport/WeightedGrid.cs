@@ -222,22 +222,34 @@ internal sealed class WeightedGrid : IFineLevel
     }
 
 
-    public void SmoothColour(float[] b, float[] x, int colour) => ForRows(x, (row, sum) =>
+    public void Sweep(float[] b, float[] x, int first) =>
+        RedBlackSweep.Run(Nz, Count >= 1 << 15, first, (colour, iz) => SmoothPlane(b, x, colour, iz));
+
+    /// <summary>Gauss–Seidel update of the cells of one colour ((x + y + z) mod 2) in plane <paramref name="iz"/>.</summary>
+    private void SmoothPlane(float[] b, float[] x, int colour, int iz)
     {
-        int nx = Nx, iy = row / nx % Ny, iz = row / (nx * Ny);
-        int first = (colour + iy + iz) & 1; // x-parity of this colour in this row
-        var lanes = first == 0 ? RowVectors.EvenLanes : RowVectors.OddLanes;
-        ref float xs = ref x[row]; ref float bs = ref b[row]; ref float inv = ref _inverseDiag[row];
-        ref float ss = ref MemoryMarshal.GetReference(sum);
-        int i = 0, w = Vector<float>.Count;
-        for (; i <= nx - w; i += w)
+        int nx = Nx;
+        Span<float> xPad = nx <= 2048 ? stackalloc float[nx + 2] : new float[nx + 2];
+        Span<float> gPad = nx <= 2048 ? stackalloc float[nx + 2] : new float[nx + 2];
+        Span<float> sum = nx <= 2048 ? stackalloc float[nx] : new float[nx];
+        for (int iy = 0; iy < Ny; iy++)
         {
-            var updated = (Load(ref bs, i) + Load(ref ss, i)) * Load(ref inv, i);
-            Store(Vector.ConditionalSelect(lanes, updated, Load(ref xs, i)), ref xs, i);
+            RowNeighbourSum(x, iy, iz, xPad, gPad, sum);
+            int row = (iz * Ny + iy) * nx;
+            int first = (colour + iy + iz) & 1; // x-parity of this colour in this row
+            var lanes = first == 0 ? RowVectors.EvenLanes : RowVectors.OddLanes;
+            ref float xs = ref x[row]; ref float bs = ref b[row]; ref float inv = ref _inverseDiag[row];
+            ref float ss = ref MemoryMarshal.GetReference(sum);
+            int i = 0, w = Vector<float>.Count;
+            for (; i <= nx - w; i += w)
+            {
+                var updated = (Load(ref bs, i) + Load(ref ss, i)) * Load(ref inv, i);
+                Store(Vector.ConditionalSelect(lanes, updated, Load(ref xs, i)), ref xs, i);
+            }
+            for (; i < nx; i++)
+                if (((i + first) & 1) == 0) x[row + i] = (b[row + i] + sum[i]) * _inverseDiag[row + i];
         }
-        for (; i < nx; i++)
-            if (((i + first) & 1) == 0) x[row + i] = (b[row + i] + sum[i]) * _inverseDiag[row + i];
-    });
+    }
 
     public void Prolongate(WeightedGrid coarse, float[] coarseValues, float[] x, float scale) =>
         Aggregation.Prolongate(Nx, Ny, Nz, Diag, coarse, coarseValues, x, scale);
