@@ -6,6 +6,7 @@ using Spinodoid.Design;
 using Spinodoid.Design.Abc;
 using Spinodoid.Microstructure;
 using Spinodoid.Reports;
+using Spinodoid.Runtime;
 using Spinodoid.Surrogate;
 using Spinodoid.Cli.Support;
 
@@ -18,6 +19,10 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         [CommandOption("--target <ETA>")]
         [Description("Target η_x,η_y,η_z, e.g. 0.40,0.50,0.60; '-' leaves a direction free (0.4,-,0.6).")]
         public string Target { get; init; } = "";
+
+        [CommandOption("--targets <CSV>")]
+        [Description("Design every row of a CSV table (columns eta_x,eta_y,eta_z; - for free) into OUT/row-000, row-001, …, and write OUT/designs.csv (θ, predicted and validated η, status); resumable row by row.")]
+        public string? Targets { get; init; }
 
         [CommandOption("-o|--out <DIR>")]
         [Description("Run folder (posterior.csv, generations.csv, summary.json, posterior.png, report.html). Default design-<target>-s<seed>. The same command resumes an interrupted run.")]
@@ -109,12 +114,15 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         public double RefineTolerance { get; init; }
 
         public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Target) ? ValidationResult.Error("--target η_x,η_y,η_z is required (e.g. --target 0.40,0.50,0.60)") : ValidationResult.Success();
+            string.IsNullOrWhiteSpace(Target) == string.IsNullOrWhiteSpace(Targets)
+                ? ValidationResult.Error("give --target η_x,η_y,η_z (e.g. --target 0.40,0.50,0.60) or --targets FILE.csv, one of them")
+                : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        var target = DiffusivityTarget.Parse(settings.Target);
+        var targets = settings.Targets is null ? null : DiffusivityTarget.ReadTable(settings.Targets);
+        var target = targets?[0] ?? DiffusivityTarget.Parse(settings.Target!);
         var mode = settings.Mode.ToLowerInvariant() switch
         {
             "default" => DesignMode.Default,
@@ -125,13 +133,14 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         var tolerances = settings.Tolerances?.Split(',', StringSplitOptions.TrimEntries).Select(t =>
             double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v / 100
             : throw new ArgumentException($"tolerance '{t}' in --tolerances is not a number (percent)")).ToArray();
-        var request = new DesignRequest(target, mode, settings.Population, settings.Tolerance / 100, settings.Quantile, tolerances, settings.Seed,
+        DesignRequest RequestFor(DiffusivityTarget t) => new(t, mode, settings.Population, settings.Tolerance / 100, settings.Quantile, tolerances, settings.Seed,
             porosityMin, porosityMax, settings.MaxSimulations, settings.MaxTime is double s ? TimeSpan.FromSeconds(s) : null,
             settings.MinAcceptance / 100, settings.Batch);
         var solverOptions = settings.SolverOptions();
         var plan = new DesignValidationPlan(settings.ValidateCount, settings.ValidateSize, solverOptions,
             Refinement: new RefinementSettings(settings.Refine, settings.RefineTolerance / 100));
-        string directory = settings.Out ?? $"design-{target.ToString().Replace(',', '_')}-s{settings.Seed}";
+        var request = RequestFor(target);
+        string directory = settings.Out ?? (targets is null ? $"design-{target.ToString().Replace(',', '_')}-s{settings.Seed}" : "designs");
         OutputPaths.CheckFolder(directory);
 
         SurrogateModel? model = null;
@@ -149,8 +158,31 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         else throw new ArgumentException($"simulator '{settings.Simulator}' must be surrogate or solver");
         using var _ = model;
 
-        var outcome = DesignPipeline.Run(new DesignJob(request, directory, plan), simulator, DesignReport.Files, new DesignProgress(), cancellation);
-        Print(outcome);
+        if (targets is null)
+        {
+            var outcome = DesignPipeline.Run(new DesignJob(request, directory, plan), simulator, DesignReport.Files, new DesignProgress(), cancellation);
+            Print(outcome);
+            return 0;
+        }
+
+        // A batch: one run folder per row (each resumes on its own), and the table rebuilt after every row.
+        Directory.CreateDirectory(directory);
+        string table = Path.Combine(directory, "designs.csv");
+        for (int row = 0; row < targets.Count; row++)
+        {
+            string folder = DesignReport.BatchRowFolder(directory, row);
+            if (DesignReport.IsFinishedDesign(folder, targets[row]))
+            {
+                AnsiConsole.MarkupLine($"row {row} (η = {Markup.Escape(targets[row].ToString())}): finished earlier, kept");
+                continue;
+            }
+            AnsiConsole.MarkupLine($"[bold]row {row} ({row + 1} of {targets.Count})[/]: target η = {Markup.Escape(targets[row].ToString())} → {Markup.Escape(folder)}");
+            var outcome = DesignPipeline.Run(new DesignJob(RequestFor(targets[row]), folder, plan), simulator, DesignReport.Files, new DesignProgress(), cancellation);
+            Print(outcome);
+            AtomicFile.WriteText(table, DesignReport.BatchTable(directory, targets));
+        }
+        AtomicFile.WriteText(table, DesignReport.BatchTable(directory, targets));
+        AnsiConsole.MarkupLine($"{targets.Count} targets: [green]{Markup.Escape(table)}[/]");
         return 0;
     }
 

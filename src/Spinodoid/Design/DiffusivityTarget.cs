@@ -23,6 +23,30 @@ public sealed record DiffusivityTarget(double? X, double? Y, double? Z)
         return new DiffusivityTarget(values[0], values[1], values[2]).Validated();
     }
 
+    /// <summary>
+    /// Reads a table of targets for a batch design: a CSV file with the columns eta_x, eta_y, eta_z (any order,
+    /// other columns ignored; "-" or an empty cell leaves a direction free), one target per row.
+    /// </summary>
+    public static IReadOnlyList<DiffusivityTarget> ReadTable(string path)
+    {
+        if (!File.Exists(path)) throw new ArgumentException($"no targets file '{path}'");
+        var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith('#')).ToList();
+        if (lines.Count < 2) throw new ArgumentException($"{path}: needs a header (eta_x,eta_y,eta_z) and at least one target row");
+        var header = lines[0].Split(',', StringSplitOptions.TrimEntries).Select(h => h.ToLowerInvariant()).ToList();
+        int[] columns = new[] { "eta_x", "eta_y", "eta_z" }.Select(name => header.IndexOf(name)).ToArray();
+        if (columns.Any(c => c < 0))
+            throw new ArgumentException($"{path}: the header '{lines[0]}' must name the columns eta_x, eta_y and eta_z");
+        var targets = new List<DiffusivityTarget>();
+        for (int row = 1; row < lines.Count; row++)
+        {
+            var cells = lines[row].Split(',', StringSplitOptions.TrimEntries);
+            string Cell(int c) => c < cells.Length && cells[c].Length > 0 ? cells[c] : "-";
+            try { targets.Add(Parse(string.Join(",", columns.Select(Cell)))); }
+            catch (ArgumentException e) { throw new ArgumentException($"{path}, row {row}: {e.Message}"); }
+        }
+        return targets;
+    }
+
     /// <summary>Throws unless every given component is in (0, 1) and at least one is given.</summary>
     public DiffusivityTarget Validated()
     {

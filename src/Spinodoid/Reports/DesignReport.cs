@@ -374,6 +374,63 @@ public static class DesignReport
         PlotImages.WriteRow(pathWithoutExtension + ".png", 420, 400, plots);
     }
 
+    /// <summary>The folder of row <paramref name="row"/> of a batch design.</summary>
+    public static string BatchRowFolder(string batchDirectory, int row) => Path.Combine(batchDirectory, string.Create(Invariant, $"row-{row:000}"));
+
+    /// <summary>Whether <paramref name="directory"/> holds a finished design of exactly <paramref name="target"/>.</summary>
+    public static bool IsFinishedDesign(string directory, DiffusivityTarget target)
+    {
+        string path = Path.Combine(directory, "summary.json");
+        if (!File.Exists(path)) return false;
+        var stored = (JsonNode.Parse(File.ReadAllText(path)) as JsonObject)?["target"] as JsonArray;
+        if (stored is null || stored.Count != 3) return false;
+        var values = stored.Select(v => v is null ? (double?)null : v.GetValue<double>()).ToArray();
+        return new DiffusivityTarget(values[0], values[1], values[2]).RoundTrip() == target.RoundTrip();
+    }
+
+    /// <summary>
+    /// The results of a batch design as one table (designs.csv): per target row its status, simulator calls, the
+    /// design θ (refined, else the posterior mean), the η predicted for the posterior and the solver-validated η of
+    /// the design with its error against the target. Rows not finished yet are listed as pending. Built from each
+    /// row's summary.json, so a resumed batch writes the same table as an uninterrupted one.
+    /// </summary>
+    public static string BatchTable(string batchDirectory, IReadOnlyList<DiffusivityTarget> targets)
+    {
+        var text = new StringBuilder("row,target_x,target_y,target_z,status,simulations,a_x,a_y,a_z,porosity," +
+                                     "predicted_eta_x,predicted_eta_y,predicted_eta_z,validated_eta_x,validated_eta_y,validated_eta_z," +
+                                     "error_x,error_y,error_z,folder\n");
+        static string F(double? v) => v is double d ? d.ToString("R", Invariant) : "";
+        for (int row = 0; row < targets.Count; row++)
+        {
+            var target = targets[row];
+            string folder = BatchRowFolder(batchDirectory, row);
+            text.Append(Invariant, $"{row},").Append(string.Join(",", target.Components.Select(c => c is double v ? v.ToString("R", Invariant) : "-"))).Append(',');
+            if (!IsFinishedDesign(folder, target))
+            {
+                text.Append("pending,,,,,,,,,,,,,,,").Append(Path.GetFileName(folder)).Append('\n');
+                continue;
+            }
+            var json = (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "summary.json")))!;
+            string status = json["status"]?.GetValue<string>() ?? "";
+            double?[] theta = [null, null, null, null];
+            if ((json["refinement"]?["design_theta"]?.GetValue<string>() ?? json["posterior_mean_theta"]?.GetValue<string>()) is { } t)
+                theta = SpinodoidParameters.Parse(t).ToVector().Select(v => (double?)v).ToArray();
+            double?[] Triple(JsonNode? node) => node is JsonArray a && a.Count == 3 ? a.Select(v => v?.GetValue<double>()).ToArray() : [null, null, null];
+            var predicted = Triple(json["posterior_predicted_eta_mean"]);
+            // The design's validation: the best refinement round, else the posterior mean's validation.
+            JsonNode? validation = json["validation"];
+            if (json["refinement"] is JsonObject refinement && refinement["rounds"] is JsonArray rounds &&
+                refinement["design_round"]?.GetValue<int>() is int best)
+                validation = rounds.FirstOrDefault(r => r?["round"]?.GetValue<int>() == best) ?? validation;
+            var validated = Triple(validation?["solver_mean"]);
+            var error = Triple(validation?["solver_relative_error"]);
+            text.Append(status).Append(',').Append(json["simulations"]?.GetValue<long>().ToString(Invariant) ?? "").Append(',')
+                .Append(string.Join(",", theta.Concat(predicted).Concat(validated).Concat(error).Select(F))).Append(',')
+                .Append(Path.GetFileName(folder)).Append('\n');
+        }
+        return text.ToString();
+    }
+
     /// <summary>Reads back a validation written by <see cref="WriteValidation"/> (PREFIX.json and PREFIX.csv).</summary>
     public static ValidationSummary ReadValidation(string pathWithoutExtension)
     {

@@ -129,13 +129,16 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("must end in .stl", "export", "--theta", "0.1,0.15,0.2,0.6", "--out", "{out}.obj")]
     [InlineData("exactly one of", "export", "--theta", "0.1,0.15,0.2,0.6", "--design", "{out}", "--out", "{out}.stl")]
     [InlineData("no summary.json", "export", "--design", "/tmp", "--out", "{out}.stl")]
+    [InlineData("must name the columns eta_x, eta_y and eta_z", "design", "--targets", "{not-a-table}", "--simulator", "solver", "--size", "16", "--out", "{out}")]
     [InlineData("no validation at", "merge-validation", "/nonexistent/part-0", "--out", "{out}")]
     [InlineData("--factor 2 validates upscaled structures with the solver only", "validate", "--theta", "0.1,0.15,0.2,0.6", "--factor", "2", "--size", "16", "--out", "{out}")]
     [InlineData("[8, 800]", "dataset", "generate", "--size", "7", "--count", "6", "--out", "{out}")]
     public void BadInputExitsWithTwoAndSaysWhatIsWrong(string message, params string[] args)
     {
         string output = PathOf("out");
-        var (code, printed, errors) = RunSeparately([.. args.Select(a => a.Replace("{out}", output))]);
+        // A file that exists but is no targets table: the test assembly's dependency list (JSON).
+        string notATable = Path.Combine(AppContext.BaseDirectory, "Spinodoid.Tests.deps.json");
+        var (code, printed, errors) = RunSeparately([.. args.Select(a => a.Replace("{out}", output).Replace("{not-a-table}", notATable))]);
         Assert.Equal(2, code);
         // One unwrapped line on standard error, nothing of it on standard output.
         Assert.StartsWith("error: ", errors);
@@ -248,6 +251,34 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(new System.Numerics.Vector3(0.32f, 0.16f, 0.16f), max);
         var theta = SpinodoidParameters.Parse(summary["posterior_mean_theta"]!.GetValue<string>());
         Assert.Equal(2 * 0.16 * 0.16 * 0.16 * (1 - theta.Porosity), mesh.Volume(), 0.1 * 2 * 0.16 * 0.16 * 0.16 * (1 - theta.Porosity));
+    }
+
+    [Fact]
+    public void ABatchDesignResumedRowByRowWritesTheTableOfAnUninterruptedOne()
+    {
+        File.WriteAllText(PathOf("targets.csv"), "name,eta_x,eta_y,eta_z\nfirst,0.3,0.3,-\nsecond,0.35,,0.3\n");
+        File.WriteAllText(PathOf("first.csv"), "eta_x,eta_y,eta_z\n0.3,0.3,-\n");
+        string[] Args(string targets, string dir) => ["design", "--targets", targets, "--simulator", "solver", "--size", "16", "--population", "16",
+            "--tolerance", "15", "--porosity-range", "0.5,0.7", "--batch", "8", "--seed", "2", "--validate", "2", "--refine", "1", "--out", dir];
+        var (code, output) = Run(Args(PathOf("targets.csv"), PathOf("whole")));
+        Assert.True(code == 0, output);
+        string expected = File.ReadAllText(Path.Combine(PathOf("whole"), "designs.csv"));
+        Assert.Equal(3, expected.TrimEnd().Split('\n').Length);
+        Assert.DoesNotContain("pending", expected);
+
+        // Interrupted after the first row: only it is in the table's folder; the full batch then adds the second.
+        (code, output) = Run(Args(PathOf("first.csv"), PathOf("resumed")));
+        Assert.True(code == 0, output);
+        (code, output) = Run(Args(PathOf("targets.csv"), PathOf("resumed")));
+        Assert.True(code == 0, output);
+        Assert.Contains("row 0 (η = 0.3,0.3,-): finished earlier, kept", output);
+        Assert.Equal(expected, File.ReadAllText(Path.Combine(PathOf("resumed"), "designs.csv")).Replace("resumed", "whole"));
+        // Interrupted inside a row (its ABC checkpoint there, no summary yet): that row resumes and ends the same.
+        File.Delete(Path.Combine(PathOf("resumed"), "row-001", "summary.json"));
+        (code, output) = Run(Args(PathOf("targets.csv"), PathOf("resumed")));
+        Assert.True(code == 0, output);
+        Assert.Contains("resuming after generation", output);
+        Assert.Equal(expected, File.ReadAllText(Path.Combine(PathOf("resumed"), "designs.csv")));
     }
 
     [Fact]
