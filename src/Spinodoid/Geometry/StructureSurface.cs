@@ -1,4 +1,5 @@
 using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
 
 namespace Spinodoid.Geometry;
 
@@ -29,6 +30,24 @@ public readonly record struct Tiling(int X, int Y, int Z)
 public static class StructureSurface
 {
     /// <summary>
+    /// The most grid cells one surface may span: about 1.2 triangles per cell for spinodoids, so this is some 180
+    /// million triangles, a 9 GB STL; beyond it, sample more coarsely.
+    /// </summary>
+    public const long MaximumCells = 150_000_000;
+
+    // A surface holds ~1.2 triangles (and 0.6 vertices) per cell: 12 bytes per triangle, 12 per vertex, and the
+    // edge check sorts 3 keys of 8 bytes per triangle.
+    private const long BytesPerCell = 45;
+
+    private static void CheckSize(long cells, string what)
+    {
+        if (cells > MaximumCells)
+            throw new ArgumentException($"{what} spans {cells:N0} grid cells, more than the {MaximumCells:N0} allowed " +
+                                        $"(about {1.2 * cells / 1e6:N0} million triangles); use a smaller --resolution or fewer --tile copies");
+        MemoryBudget.Require(cells * BytesPerCell, what);
+    }
+
+    /// <summary>
     /// The surface of <paramref name="phase"/> of the spinodoid (θ, seed): the level set Ψ = T of the continuous
     /// field, sampled at <paramref name="resolution"/> points per period along each axis (the field is resolution
     /// independent, so a coarser sampling is the same structure drawn with fewer triangles) and repeated
@@ -39,6 +58,8 @@ public static class StructureSurface
         theta.Validated();
         SpinodoidGenerator.ValidateSize(resolution);
         int m = resolution;
+        CheckSize((long)tiles.X * m * tiles.Y * m * tiles.Z * m, $"the surface of {tiles.X}×{tiles.Y}×{tiles.Z} copies at {m} samples per side");
+        MemoryBudget.Require(SpinodoidGenerator.EstimatePeakBytes(m) + 8L * m * m * m, $"the field for a surface at {m} samples per side");
         float[]? corners = null;
         float threshold = 0;
         GaussianRandomField.GenerateShifted(theta.LengthScales, seed, m, [GaussianRandomField.Shift.None, GaussianRandomField.Shift.Corner],
@@ -77,6 +98,7 @@ public static class StructureSurface
     public static SurfaceMesh FromStructure(VoxelStructure structure, Phase phase = Phase.Solid)
     {
         var s = structure.Shape;
+        CheckSize(s.Count, $"the surface of a {s} image");
         var phi = structure.LevelSet;
         var pore = structure.Pore;
         float sign = phase == Phase.Solid ? 1 : -1;

@@ -125,6 +125,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("one of the shards", "dataset", "merge", "{out}", "--out", "{out}")]
     [InlineData("--voxel-size '10'", "export", "--theta", "0.1,0.15,0.2,0.6", "--size", "16", "--voxel-size", "10", "--out", "{out}.stl")]
     [InlineData("tiling '0,1,1'", "export", "--theta", "0.1,0.15,0.2,0.6", "--size", "16", "--tile", "0,1,1", "--out", "{out}.stl")]
+    [InlineData("use a smaller --resolution or fewer --tile copies", "export", "--theta", "0.1,0.15,0.2,0.6", "--size", "400", "--tile", "4,4,4", "--out", "{out}.stl")]
     [InlineData("--resolution 7", "export", "--theta", "0.1,0.15,0.2,0.6", "--size", "16", "--resolution", "7", "--out", "{out}.stl")]
     [InlineData("must end in .stl", "export", "--theta", "0.1,0.15,0.2,0.6", "--out", "{out}.obj")]
     [InlineData("exactly one of", "export", "--theta", "0.1,0.15,0.2,0.6", "--design", "{out}", "--out", "{out}.stl")]
