@@ -127,7 +127,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("tiling '0,1,1'", "export", "--theta", "0.1,0.15,0.2,0.6", "--size", "16", "--tile", "0,1,1", "--out", "{out}.stl")]
     [InlineData("use a smaller --resolution or fewer --tile copies", "export", "--theta", "0.1,0.15,0.2,0.6", "--size", "400", "--tile", "4,4,4", "--out", "{out}.stl")]
     [InlineData("--resolution 7", "export", "--theta", "0.1,0.15,0.2,0.6", "--size", "16", "--resolution", "7", "--out", "{out}.stl")]
-    [InlineData("must end in .stl", "export", "--theta", "0.1,0.15,0.2,0.6", "--out", "{out}.obj")]
+    [InlineData("must end in .stl (binary STL) or .glb", "export", "--theta", "0.1,0.15,0.2,0.6", "--out", "{out}.obj")]
     [InlineData("exactly one of", "export", "--theta", "0.1,0.15,0.2,0.6", "--design", "{out}", "--out", "{out}.stl")]
     [InlineData("no summary.json", "export", "--design", "/tmp", "--out", "{out}.stl")]
     [InlineData("must name the columns eta_x, eta_y and eta_z", "design", "--targets", "{not-a-table}", "--simulator", "solver", "--size", "16", "--out", "{out}")]

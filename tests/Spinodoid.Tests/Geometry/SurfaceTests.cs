@@ -136,6 +136,31 @@ public class SurfaceTests
     }
 
     [Fact]
+    public void GlbRoundTripKeepsTheMeshInMetres()
+    {
+        var theta = new SpinodoidParameters(new LengthScales(0.1, 0.15, 0.2), 0.6);
+        var mesh = StructureSurface.Spinodoid(theta, 5, 24, Tiling.None).Scaled(0.24);
+        var path = Path.Combine(Path.GetTempPath(), $"spinodoid-test-{Guid.NewGuid():N}.glb");
+        try
+        {
+            GlbFormat.Write(mesh, path, "test");
+            var read = GlbFormat.Read(path);
+            Assert.Equal(mesh.Triangles, read.Triangles);
+            Assert.Equal(mesh.Positions.Length, read.Positions.Length);
+            // mm → m → mm in single precision: within a few units in the last place.
+            for (int i = 0; i < mesh.Positions.Length; i++) Assert.InRange(Math.Abs(mesh.Positions[i] - read.Positions[i]), 0, 1e-7);
+            Assert.True(read.Topology().IsWatertight);
+            // Stored in metres, as glTF defines: the 0.24 mm box is 0.00024 m in the file.
+            var stored = SharpGLTF.Schema2.ModelRoot.Load(path).LogicalMeshes[0].Primitives[0].GetVertexAccessor("POSITION").AsVector3Array();
+            Assert.Equal(0.00024f, stored.Max(p => p.X), 7);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void BinaryStructureSurfaceFillsTheBox()
     {
         var shape = new GridShape(10, 12, 9);
