@@ -5,6 +5,13 @@ using static TorchSharp.torch;
 
 namespace Spinodoid.Surrogate;
 
+/// <summary>A fast model of the distribution of η given θ: its mean η̄(θ) and seed-to-seed covariance Σ(θ).</summary>
+public interface IDiffusivityEmulator
+{
+    /// <summary>η̄ and Σ for many θ at once.</summary>
+    (double[] Mean, double[,] Covariance)[] Predict(IReadOnlyList<double[]> thetas);
+}
+
 /// <summary>One draw of the forward map: parameters θ and the η of one structure (one seed) made with them.</summary>
 public sealed record EmulatorSample(double[] Theta, double[] Eta);
 
@@ -33,7 +40,7 @@ public sealed record EmulatorTraining(int Hidden = 64, int Epochs = 200, int Bat
 /// maximum likelihood on draws (θ, η). Both the mean and the seed-to-seed scatter are learnt from single draws; in η
 /// the covariance follows by the delta method (dη = η(1 − η) d logit η).
 /// </summary>
-public sealed class DiffusivityEmulator : IDisposable
+public sealed class DiffusivityEmulator : IDiffusivityEmulator, IDisposable
 {
     private const int Parameters = 4, Directions = 3, Outputs = Directions + 6;
     private readonly Sequential _network;
@@ -165,9 +172,14 @@ public sealed class DiffusivityEmulator : IDisposable
     }
 
     /// <summary>The mean η̄(θ) of structures with parameters θ and their seed-to-seed covariance Σ(θ) (delta method from logit space).</summary>
-    public (double[] Mean, double[,] Covariance) Predict(double[] theta)
+    public (double[] Mean, double[,] Covariance) Predict(double[] theta) => Predict([theta])[0];
+
+    /// <inheritdoc/>
+    public (double[] Mean, double[,] Covariance)[] Predict(IReadOnlyList<double[]> thetas) =>
+        PredictLogit(thetas).Select(p => ToEta(p.Mean, p.Covariance)).ToArray();
+
+    private static (double[] Mean, double[,] Covariance) ToEta(double[] mu, double[,] s)
     {
-        var (mu, s) = PredictLogit([theta])[0];
         // E[η] of a logit-normal to second order: sigmoid(μ) + ½ sigmoid''(μ) σ².
         var eta = new double[3];
         var slope = new double[3];
