@@ -20,12 +20,14 @@ if [ -z "$browser" ]; then
     exit 0
   fi
 fi
+# A file URL: the characters a path may hold that a URL gives a meaning to, escaped.
+url="file://$(printf '%s' "$report" | sed 's/%/%25/g; s/#/%23/g; s/?/%3F/g; s/ /%20/g')"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # Software WebGL (SwiftShader): the check needs no GPU. Virtual time lets the page finish its scripts first.
 flags=(--headless --no-sandbox --disable-gpu-sandbox --use-angle=swiftshader --enable-unsafe-swiftshader
        --user-data-dir="$tmp/profile" --enable-logging=stderr --v=0 --virtual-time-budget=30000 --hide-scrollbars)
-timeout 120 "$browser" "${flags[@]}" --dump-dom "file://$report" > "$tmp/dom.html" 2> "$tmp/log.txt" || { cat "$tmp/log.txt" >&2; echo "report check: chromium failed" >&2; exit 1; }
+timeout 120 "$browser" "${flags[@]}" --dump-dom "$url" > "$tmp/dom.html" 2> "$tmp/log.txt" || { cat "$tmp/log.txt" >&2; echo "report check: chromium failed" >&2; exit 1; }
 # Console output of the page, less the driver's performance notes about reading pixels back.
 grep ':CONSOLE' "$tmp/log.txt" | grep -v 'GPU stall due to ReadPixels' > "$tmp/console.txt" || true
 if [ -s "$tmp/console.txt" ]; then
@@ -45,7 +47,7 @@ if ! awk -v p="$painted" 'BEGIN { exit !(p >= 0.05) }'; then
   echo "report check: FAILED, the 3D view painted only $painted of its canvas" >&2
   exit 1
 fi
-timeout 120 "$browser" "${flags[@]}" --window-size=1400,4200 --screenshot="$tmp/shot.png" "file://$report" 2>> "$tmp/log.txt" >/dev/null
+timeout 120 "$browser" "${flags[@]}" --window-size=1400,4200 --screenshot="$tmp/shot.png" "$url" 2>> "$tmp/log.txt" >/dev/null
 mkdir -p "$(dirname "$shot")"
 cp "$tmp/shot.png" "$shot"
 echo "report check: passed ($rendered triangles drawn, $painted of the canvas painted, no console messages); screenshot $shot"

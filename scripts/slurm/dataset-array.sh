@@ -8,8 +8,8 @@
 # The first argument is the output root; the rest go to `spinodoid dataset generate` (profile, seed, count, size,
 # discretization). Task K makes shard K of S into ROOT/part-K, with --workers from SLURM_CPUS_PER_TASK. S is the
 # array's size on the first submission and is recorded in ROOT/shard-count. The array's lowest task also submits
-# one merge job that runs when every task of this array has succeeded (--dependency=afterok); it writes
-# ROOT/merged (override with MERGED=DIR).
+# one merge job that runs when every task of this array has ended (--dependency=afterany) and, when every shard is
+# complete, writes ROOT/merged (override with MERGED=DIR).
 #
 # Every shard resumes from its journal: a task that was pre-empted, requeued, timed out or cancelled continues
 # with identical rows when submitted again, e.g. only shard 3: sbatch --array=3 scripts/slurm/dataset-array.sh
@@ -37,26 +37,31 @@ mkdir -p "$root"
 
 # The shard count of this dataset: recorded on the first submission, so that a resubmitted subset keeps it.
 count_file="$root/shard-count"
-if [ -f "$count_file" ]; then
-  shards=$(cat "$count_file")
-else
-  shards=$(( SLURM_ARRAY_TASK_MAX + 1 ))
+if [ ! -f "$count_file" ]; then
   tmp="$count_file.$SLURM_JOB_ID"
-  echo "$shards" > "$tmp" && mv -n "$tmp" "$count_file"; rm -f "$tmp"
-  shards=$(cat "$count_file")
+  echo $(( SLURM_ARRAY_TASK_MAX + 1 )) > "$tmp"
+  # Two first tasks may race here: the first rename wins (mv -n exits 1 on newer coreutils when it does not replace).
+  mv -n "$tmp" "$count_file" 2>/dev/null || true
+  rm -f "$tmp"
 fi
+shards=$(cat "$count_file")
 shard=$SLURM_ARRAY_TASK_ID
 if [ "$shard" -ge "$shards" ]; then
   echo "error: array task $shard is outside the dataset's $shards shards (recorded in $count_file)" >&2
   exit 2
 fi
 
-# One merge per array submission (mkdir is atomic), scheduled by the array's lowest task.
+# One merge job per array submission (mkdir is atomic), scheduled by the array's lowest task. It runs when every task
+# of this array has ended (afterany) and merges only if every shard is complete, so whichever submission completes
+# the last shard also writes the merged table; otherwise it says which shards to submit again.
 if [ "$SLURM_ARRAY_TASK_ID" = "${SLURM_ARRAY_TASK_MIN:-0}" ] && mkdir "$root/.merge-scheduled-$SLURM_ARRAY_JOB_ID" 2>/dev/null; then
   merged=${MERGED:-$root/merged}
-  sbatch --parsable --dependency="afterok:$SLURM_ARRAY_JOB_ID" --kill-on-invalid-dep=yes --job-name=spinodoid-merge \
-    --cpus-per-task=1 --mem=2G --time=01:00:00 --output="$root/merge-%j.out" \
-    --wrap="set -e; parts=; for k in \$(seq 0 $(( shards - 1 ))); do parts=\"\$parts $root/part-\$k\"; done; exec '$spinodoid' dataset merge \$parts --out '$merged'" \
+  parts=()
+  for k in $(seq 0 $(( shards - 1 ))); do parts+=("$root/part-$k"); done
+  check="for p in $(printf '%q ' "${parts[@]}"); do if ! grep -qs '\"complete\": true' \"\$p/manifest.json\"; then echo \"not merged yet: \$p is not complete; submit its task again\"; exit 0; fi; done"
+  command="$check; exec $(printf '%q ' "$spinodoid" dataset merge "${parts[@]}" --out "$merged")"
+  sbatch --parsable --dependency="afterany:$SLURM_ARRAY_JOB_ID" --job-name=spinodoid-merge \
+    --cpus-per-task=1 --mem=2G --time=01:00:00 --output="$root/merge-%j.out" --wrap="$command" \
     > "$root/.merge-scheduled-$SLURM_ARRAY_JOB_ID/job-id" ||
     echo "warning: the merge job could not be submitted; run the merge by hand when all tasks are done" >&2
 fi

@@ -29,6 +29,11 @@ state=$(mktemp -d /tmp/spinodoid-slurm.XXXXXX)
 chmod 700 "$state"
 pids=()
 cleanup() {
+  # Jobs first (a failed check can leave some running), then the daemons.
+  if [ ${#pids[@]} -gt 2 ]; then
+    squeue -h -o %A 2>/dev/null | xargs -r scancel 2>/dev/null || true
+    for _ in $(seq 30); do [ -z "$(squeue -h -o %A 2>/dev/null)" ] && break; sleep 0.5; done
+  fi
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -92,8 +97,9 @@ sinfo -h -o %t 2>/dev/null | grep -qE '^(idle|mix|alloc)' || fail "the node did 
 echo "local-cluster test: slurmctld, slurmd and munged running ($(sinfo -h -o '%P %D %c %t'))"
 
 # The program is published once; every task runs that binary.
-dotnet publish -c Release "$repo/src/Spinodoid.Cli" -o "$state/bin" > "$state/publish.log" 2>&1 || fail "dotnet publish failed"
-export SPINODOID="$state/bin/spinodoid"
+# A space in the binary's path and in an output root: the merge job's command line must quote them.
+dotnet publish -c Release "$repo/src/Spinodoid.Cli" -o "$state/bin dir" > "$state/publish.log" 2>&1 || fail "dotnet publish failed"
+export SPINODOID="$state/bin dir/spinodoid"
 cd "$state/work"
 sbatch_test() { sbatch --parsable --cpus-per-task=1 --mem=400M --time=10 --output="$state/jobs/%x-%A_%a.out" "$@"; }
 wait_for_queue() {  # until no job of ours is pending or running
@@ -109,10 +115,10 @@ labels() { awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "solve_seconds
 # 1. Four shards and the merge job, against an unsharded run of the same command.
 args=(--count 16 --size 16 --seed 5)
 "$SPINODOID" dataset generate "${args[@]}" --out whole > "$state/whole.log" 2>&1 || fail "the unsharded run failed"
-array=$(sbatch_test --array=0-3 "$repo/scripts/slurm/dataset-array.sh" sharded "${args[@]}") || fail "sbatch refused the array job"
+array=$(sbatch_test --array=0-3 "$repo/scripts/slurm/dataset-array.sh" "sharded data" "${args[@]}") || fail "sbatch refused the array job"
 wait_for_queue
-[ -f sharded/merged/dataset.csv ] || fail "the merge job wrote no sharded/merged/dataset.csv"
-cmp -s <(labels whole/dataset.csv) <(labels sharded/merged/dataset.csv) || fail "the merged table differs from the unsharded one"
+[ -f "sharded data/merged/dataset.csv" ] || fail "the merge job wrote no 'sharded data/merged/dataset.csv'"
+cmp -s <(labels whole/dataset.csv) <(labels "sharded data/merged/dataset.csv") || fail "the merged table differs from the unsharded one"
 echo "local-cluster test: array job $array (4 shards) + its merge job == the unsharded run ($(( $(wc -l < whole/dataset.csv) - 1 )) rows)"
 
 # 2. A running task cancelled and submitted again finishes its shard with the rows an uninterrupted run makes.
@@ -130,6 +136,7 @@ wait_for_queue
 grep -qs '"complete": true' killed/part-1/manifest.json && fail "shard 1 completed although it was cancelled"
 done_rows=$(wc -l < killed/part-1/rows.journal)
 [ -f killed/merged/dataset.csv ] && fail "the merge ran although a task was cancelled"
+grep -qs "not merged yet: killed/part-1 is not complete" killed/merge-*.out || fail "the first array's merge job did not say which shard to submit again"
 again=$(sbatch_test --array=1 "$repo/scripts/slurm/dataset-array.sh" killed "${args[@]}") || fail "sbatch refused the resubmission"
 wait_for_queue
 grep -qs '"complete": true' killed/part-1/manifest.json || fail "the resubmitted shard 1 did not complete"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Validation at scale on a Slurm cluster: each array task checks a few structures of one θ with the solver, and a
-# merge job (scheduled by the array itself, --dependency=afterok) writes the usual validation.csv/.json/.png.
+# merge job (scheduled by the array itself, --dependency=afterany; it merges once every part is there) writes the
+# usual validation.csv/.json/.png.
 #
 #   export SPINODOID=$HOME/spinodoid/spinodoid                  # published once: dotnet publish -c Release src/Spinodoid.Cli -o $HOME/spinodoid
 #   # the paper's upscaling of the η₁ design: 10 structures at N = 576 (192 × 3), one per task
@@ -32,12 +33,30 @@ seed=${SEED:-1}
 per_task=${PER_TASK:-1}
 mkdir -p "$root"
 
+# The task count: recorded on the first submission, so that a resubmitted task merges all of them.
+count_file="$root/task-count"
+if [ ! -f "$count_file" ]; then
+  tmp="$count_file.$SLURM_JOB_ID"
+  echo $(( SLURM_ARRAY_TASK_MAX + 1 )) > "$tmp"
+  mv -n "$tmp" "$count_file" 2>/dev/null || true
+  rm -f "$tmp"
+fi
+tasks=$(cat "$count_file")
+if [ "$SLURM_ARRAY_TASK_ID" -ge "$tasks" ]; then
+  echo "error: array task $SLURM_ARRAY_TASK_ID is outside the validation's $tasks tasks (recorded in $count_file)" >&2
+  exit 2
+fi
+
+# One merge job per array submission, after every task of it has ended; it merges only when every part is there.
 if [ "$SLURM_ARRAY_TASK_ID" = "${SLURM_ARRAY_TASK_MIN:-0}" ] && mkdir "$root/.merge-scheduled-$SLURM_ARRAY_JOB_ID" 2>/dev/null; then
-  tasks=$(( SLURM_ARRAY_TASK_MAX + 1 ))
-  target=${TARGET:+--target $TARGET}
-  sbatch --parsable --dependency="afterok:$SLURM_ARRAY_JOB_ID" --kill-on-invalid-dep=yes --job-name=spinodoid-validate-merge \
-    --cpus-per-task=1 --mem=2G --time=00:30:00 --output="$root/merge-%j.out" \
-    --wrap="set -e; parts=; for k in \$(seq 0 $(( tasks - 1 ))); do parts=\"\$parts $root/part-\$k\"; done; exec '$spinodoid' merge-validation \$parts $target --out '$root/validation'" \
+  parts=()
+  for k in $(seq 0 $(( tasks - 1 ))); do parts+=("$root/part-$k"); done
+  target=()
+  [ -n "${TARGET:-}" ] && target=(--target "$TARGET")
+  check="for p in $(printf '%q ' "${parts[@]}"); do if [ ! -s \"\$p.csv\" ] || [ ! -s \"\$p.json\" ]; then echo \"not merged yet: \$p is missing; submit its task again\"; exit 0; fi; done"
+  command="$check; exec $(printf '%q ' "$spinodoid" merge-validation "${parts[@]}" "${target[@]}" --out "$root/validation")"
+  sbatch --parsable --dependency="afterany:$SLURM_ARRAY_JOB_ID" --job-name=spinodoid-validate-merge \
+    --cpus-per-task=1 --mem=2G --time=00:30:00 --output="$root/merge-%j.out" --wrap="$command" \
     > "$root/.merge-scheduled-$SLURM_ARRAY_JOB_ID/job-id" ||
     echo "warning: the merge job could not be submitted; run the merge by hand when all tasks are done" >&2
 fi

@@ -94,6 +94,7 @@ internal sealed class ExportCommand : Command<ExportCommand.Settings>
         double? voxelMm = settings.VoxelSize is null ? null : PhysicalLength.ParseMillimetres(settings.VoxelSize, "--voxel-size");
         double? lengthMm = settings.Length is null ? null : PhysicalLength.ParseMillimetres(settings.Length, "--length");
         OutputPaths.CheckFile(settings.Out);
+        bool glb = settings.Out!.EndsWith(".glb", StringComparison.OrdinalIgnoreCase);
 
         var watch = Stopwatch.StartNew();
         SurfaceMesh mesh;
@@ -143,13 +144,14 @@ internal sealed class ExportCommand : Command<ExportCommand.Settings>
             partNote += string.Create(CultureInfo.InvariantCulture, $", kept the largest ({100 * mesh.Volume() / before:0.00} % of the volume)");
         }
         else if (parts > 1) partNote += " (--largest-part keeps only the largest)";
+        if (glb && 12L * mesh.TriangleCount > int.MaxValue)
+            throw new ArgumentException($"{mesh.TriangleCount:N0} triangles are more than one glTF buffer holds (about 178 million); write .stl, or use a smaller --resolution");
         double seconds = watch.Elapsed.TotalSeconds;
         bool physical = voxelMm is not null || lengthMm is not null;
         var topology = mesh.Topology();
         var (min, max) = mesh.Bounds();
         var size = max - min;
         double boxVolume = (double)size.X * size.Y * size.Z;
-        bool glb = settings.Out!.EndsWith(".glb", StringComparison.OrdinalIgnoreCase);
         // glb: 12 bytes per vertex and per triangle, plus a small header.
         long bytes = glb ? 12L * (mesh.VertexCount + mesh.TriangleCount) + 1024 : StlFormat.BinarySize(mesh.TriangleCount);
 

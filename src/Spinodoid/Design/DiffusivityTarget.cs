@@ -30,19 +30,21 @@ public sealed record DiffusivityTarget(double? X, double? Y, double? Z)
     public static IReadOnlyList<DiffusivityTarget> ReadTable(string path)
     {
         if (!File.Exists(path)) throw new ArgumentException($"no targets file '{path}'");
-        var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0 && !l.TrimStart().StartsWith('#')).ToList();
+        // (line number, text) of the lines that are not blank or comments; errors name the file's line.
+        var lines = File.ReadAllLines(path).Select((text, i) => (Line: i + 1, Text: text))
+            .Where(l => l.Text.Trim().Length > 0 && !l.Text.TrimStart().StartsWith('#')).ToList();
         if (lines.Count < 2) throw new ArgumentException($"{path}: needs a header (eta_x,eta_y,eta_z) and at least one target row");
-        var header = lines[0].Split(',', StringSplitOptions.TrimEntries).Select(h => h.ToLowerInvariant()).ToList();
+        var header = lines[0].Text.Split(',', StringSplitOptions.TrimEntries).Select(h => h.ToLowerInvariant()).ToList();
         int[] columns = new[] { "eta_x", "eta_y", "eta_z" }.Select(name => header.IndexOf(name)).ToArray();
         if (columns.Any(c => c < 0))
-            throw new ArgumentException($"{path}: the header '{lines[0]}' must name the columns eta_x, eta_y and eta_z");
+            throw new ArgumentException($"{path}: the header '{lines[0].Text}' must name the columns eta_x, eta_y and eta_z");
         var targets = new List<DiffusivityTarget>();
         for (int row = 1; row < lines.Count; row++)
         {
-            var cells = lines[row].Split(',', StringSplitOptions.TrimEntries);
+            var cells = lines[row].Text.Split(',', StringSplitOptions.TrimEntries);
             string Cell(int c) => c < cells.Length && cells[c].Length > 0 ? cells[c] : "-";
             try { targets.Add(Parse(string.Join(",", columns.Select(Cell)))); }
-            catch (ArgumentException e) { throw new ArgumentException($"{path}, row {row}: {e.Message}"); }
+            catch (ArgumentException e) { throw new ArgumentException($"{path}, line {lines[row].Line} (batch row {row - 1}): {e.Message}"); }
         }
         return targets;
     }

@@ -377,12 +377,20 @@ public static class DesignReport
     /// <summary>The folder of row <paramref name="row"/> of a batch design.</summary>
     public static string BatchRowFolder(string batchDirectory, int row) => Path.Combine(batchDirectory, string.Create(Invariant, $"row-{row:000}"));
 
-    /// <summary>Whether <paramref name="directory"/> holds a finished design of exactly <paramref name="target"/>.</summary>
+    /// <summary>
+    /// Whether <paramref name="directory"/> holds a finished design of exactly <paramref name="target"/>: its report
+    /// written (the last output), and not stopped by a simulation or wall-time budget (such a run resumes, as a single
+    /// design does).
+    /// </summary>
     public static bool IsFinishedDesign(string directory, DiffusivityTarget target)
     {
-        string path = Path.Combine(directory, "summary.json");
-        if (!File.Exists(path)) return false;
-        var stored = (JsonNode.Parse(File.ReadAllText(path)) as JsonObject)?["target"] as JsonArray;
+        string path = Path.Combine(directory, "summary.json"), report = Path.Combine(directory, "report.html");
+        if (!File.Exists(path) || !File.Exists(report) || File.GetLastWriteTimeUtc(report) < File.GetLastWriteTimeUtc(path)) return false;
+        var summary = JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
+        // The budget stops (MaxSimulations, MaxWallTime) resume; convergence ("reached the final tolerance") and stalls do not.
+        if (summary?["stop_reason"]?.GetValue<string>() is { } reason &&
+            (reason.StartsWith("reached the limit of", StringComparison.Ordinal) || reason.StartsWith("reached the wall-time limit", StringComparison.Ordinal))) return false;
+        var stored = summary?["target"] as JsonArray;
         if (stored is null || stored.Count != 3) return false;
         var values = stored.Select(v => v is null ? (double?)null : v.GetValue<double>()).ToArray();
         return new DiffusivityTarget(values[0], values[1], values[2]).RoundTrip() == target.RoundTrip();
@@ -486,7 +494,7 @@ public static class DesignReport
         {
             html.Append("<h2>The designed structure</h2><p>").Append(WebUtility.HtmlEncode(string.Create(Invariant,
                 $"The {d.Source} θ = {d.Theta}, seed {d.Seed}, N = {d.Size}: its three orthogonal mid-slices, and the solid's surface (drag to rotate, scroll to zoom; sampled at {Math.Min(d.Size, ViewResolution)} points per side). " +
-                $"For a printer: spinodoid export --design <this folder> --voxel-size 10um --out design.stl"))).Append("</p>");
+                $"For a printer, this very structure: spinodoid export --design <this folder> --seed {d.Seed} --size {d.Size} --voxel-size 10um --out design.stl"))).Append("</p>");
             html.Append(Img(Path.Combine(directory, "structure.png")));
             if (view is not null) html.Append("<div>").Append(view).Append("</div>");
         }

@@ -51,8 +51,10 @@ internal static class RedBlackSweep
     public static void Run(int nz, bool parallel, int first, Action<int, int> smoothPlane)
     {
         int second = 1 - first;
-        // Blocks of at least 16 planes, several per core so that a busy core does not hold up the sweep.
-        int blocks = parallel ? Math.Clamp(nz / 16, 1, 4 * Environment.ProcessorCount) : 1;
+        // Blocks of 16 planes or more (each block's two edge planes are read twice), several per core so that a busy
+        // core does not hold up the sweep; on many cores, at least one block per core as long as blocks keep 4 planes.
+        int cores = Environment.ProcessorCount;
+        int blocks = parallel ? Math.Clamp(Math.Max(nz / 16, Math.Min(nz / 4, cores)), 1, 4 * cores) : 1;
         (int Start, int End) Block(int t) => ((int)((long)nz * t / blocks), (int)((long)nz * (t + 1) / blocks));
         void Interior(int t)
         {
