@@ -56,6 +56,13 @@ public static class SpinodoidApp
                 .WithExample("diffusivity", "s.npy", "--json eta.json")
                 .WithExample("diffusivity", "scan.tif", "--bc", "taufactor", "--pore-value", "255", "--field", "c.vti")
                 .WithExample("diffusivity", "--theta", "0.092,0.135,0.245,0.666", "--seed", "1", "--size", "192");
+            config.AddBranch("emulator", emulator =>
+            {
+                emulator.SetDescription("The emulator of the CNN: η̄(θ) and the seed-to-seed covariance Σ(θ), for designs in seconds.");
+                emulator.AddCommand<EmulatorBuildCommand>("build")
+                    .WithDescription("Draw θ over the prior, predict one structure each with the CNN, and fit the emulator (with its held-out accuracy).")
+                    .WithExample("emulator", "build", "--draws", "4000", "--seed", "1");
+            });
             config.AddCommand<MergeValidationCommand>("merge-validation")
                 .WithDescription("Join validations made in parts (one per cluster task: scripts/slurm/validate-array.sh) into one validation.csv/.json/.png.")
                 .WithExample("merge-validation", "runs/v576/part-0", "runs/v576/part-1", "runs/v576/part-2", "--out", "runs/v576/validation");

@@ -20,6 +20,15 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         [Description("Target η_x,η_y,η_z, e.g. 0.40,0.50,0.60; '-' leaves a direction free (0.4,-,0.6).")]
         public string Target { get; init; } = "";
 
+        [CommandOption("--method <abc|emulator>")]
+        [Description("abc: ABC-PMC with the simulator (the paper's; default). emulator: the posterior from the CNN's emulator (seconds, no structures generated; build it with `spinodoid emulator build`), then the same validation and refinement.")]
+        [DefaultValue("abc")]
+        public string Method { get; init; } = "abc";
+
+        [CommandOption("--emulator <FILE>")]
+        [Description("Emulator weights for --method emulator. Default: emulator.bin in the model's folder.")]
+        public string? Emulator { get; init; }
+
         [CommandOption("--targets <CSV>")]
         [Description("Design every row of a CSV table (columns eta_x,eta_y,eta_z; - for free) into OUT/row-000, row-001, …, and write OUT/designs.csv (θ, predicted and validated η, status); resumable row by row.")]
         public string? Targets { get; init; }
@@ -157,12 +166,20 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         }
         else throw new ArgumentException($"simulator '{settings.Simulator}' must be surrogate or solver");
         using var _ = model;
+        DiffusivityEmulator? emulator = settings.Method.ToLowerInvariant() switch
+        {
+            "abc" => null,
+            "emulator" when model is null => throw new ArgumentException("--method emulator emulates the CNN: use it with --simulator surrogate"),
+            "emulator" => LoadEmulator(settings.Emulator ?? Path.Combine(settings.Model ?? BundledModel.Locate(), "emulator.bin"), model),
+            _ => throw new ArgumentException($"--method '{settings.Method}' must be abc or emulator"),
+        };
+        using var __ = emulator;
 
         if (targets is null)
         {
-            var outcome = DesignPipeline.Run(new DesignJob(request, directory, plan), simulator, DesignReport.Files, new DesignProgress(), cancellation);
+            var outcome = DesignPipeline.Run(new DesignJob(request, directory, plan) { Emulator = emulator }, simulator, DesignReport.Files, new DesignProgress(), cancellation);
             Print(outcome);
-            return 0;
+            return outcome.Abc.StopReason.StartsWith("unreachable", StringComparison.Ordinal) ? 3 : 0;
         }
 
         // A batch: one run folder per row (each resumes on its own), and the table rebuilt after every row.
@@ -177,13 +194,24 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
                 continue;
             }
             AnsiConsole.MarkupLine($"[bold]row {row} ({row + 1} of {targets.Count})[/]: target η = {Markup.Escape(targets[row].ToString())} → {Markup.Escape(folder)}");
-            var outcome = DesignPipeline.Run(new DesignJob(RequestFor(targets[row]), folder, plan), simulator, DesignReport.Files, new DesignProgress(), cancellation);
+            var outcome = DesignPipeline.Run(new DesignJob(RequestFor(targets[row]), folder, plan) { Emulator = emulator }, simulator, DesignReport.Files, new DesignProgress(), cancellation);
             Print(outcome);
             AtomicFile.WriteText(table, DesignReport.BatchTable(directory, targets));
         }
         AtomicFile.WriteText(table, DesignReport.BatchTable(directory, targets));
         AnsiConsole.MarkupLine($"{targets.Count} targets: [green]{Markup.Escape(table)}[/]");
         return 0;
+    }
+
+    /// <summary>The emulator, with a warning when its card says it was built for other CNN weights.</summary>
+    private static DiffusivityEmulator LoadEmulator(string path, SurrogateModel model)
+    {
+        var emulator = DiffusivityEmulator.Load(path);
+        if (File.Exists(path + ".card.json") &&
+            System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path + ".card.json"))?["model_weights_sha256"]?.GetValue<string>() is { } digest &&
+            digest != model.WeightsDigest)
+            AnsiConsole.MarkupLine($"[yellow]the emulator {Markup.Escape(path)} was built for other CNN weights (sha256:{Markup.Escape(digest)}, this model sha256:{Markup.Escape(model.WeightsDigest ?? "?")}): rebuild it with `spinodoid emulator build`[/]");
+        return emulator;
     }
 
     private static void Print(DesignOutcome outcome)

@@ -27,7 +27,14 @@ public sealed record DesignValidationPlan(int Count = 0, int? Size = null, Diffu
 /// <param name="Request">The ABC settings.</param>
 /// <param name="Directory">Run folder (resumed when it holds a run with the same settings).</param>
 /// <param name="Validation">Validation and refinement; null = none.</param>
-public sealed record DesignJob(DesignRequest Request, string Directory, DesignValidationPlan? Validation = null);
+public sealed record DesignJob(DesignRequest Request, string Directory, DesignValidationPlan? Validation = null)
+{
+    /// <summary>
+    /// When set, the posterior comes from this emulator's synthetic likelihood (<see cref="EmulatorPosterior"/>) instead
+    /// of ABC: seconds instead of minutes, no structure generated; validation and refinement as usual.
+    /// </summary>
+    public Surrogate.IDiffusivityEmulator? Emulator { get; init; }
+}
 
 /// <summary>The result of a design: ABC, the refinement (when a validation ran) and where it was written.</summary>
 /// <param name="Request">The validated ABC settings.</param>
@@ -100,7 +107,9 @@ public static class DesignPipeline
         using var folder = FolderLock.Acquire(job.Directory, "design run");
         var store = InverseDesign.Store(job.Directory, request, simulator);
         observer.Starting(job, simulator.Name, store.Load());
-        var abc = observer.Sampling(progress => InverseDesign.Run(request, simulator, store, progress, cancellation));
+        var abc = job.Emulator is { } emulator
+            ? observer.Sampling(_ => EmulatorPosterior.Design(emulator, request))
+            : observer.Sampling(progress => InverseDesign.Run(request, simulator, store, progress, cancellation));
 
         RefinementResult? refinement = null;
         if (plan.Count > 0 && abc.Posterior is { } posterior)

@@ -112,6 +112,32 @@ public static class EmulatorPosterior
         return new EmulatorPosteriorResult(posterior, ess, first.Count + second.Count, nearest.Theta, nearest.Eta, nearest.Distance);
     }
 
+    /// <summary>
+    /// A design's posterior from the emulator, in the form ABC returns it (one population at the request's final
+    /// tolerance). A target farther than <see cref="UnreachableDistance"/> (or 3 τ) from every emulated η̄ is
+    /// reported as unreachable, with the nearest η̄ and its θ, and has no posterior.
+    /// </summary>
+    public static AbcResult Design(IDiffusivityEmulator emulator, DesignRequest request, int draws = 100_000)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = Sample(emulator, request.Prior(), request.Target, request.FinalTolerance, request.Seed, draws);
+        string Vector(double[] v) => string.Join(", ", v.Select(x => x.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)));
+        double limit = Math.Max(UnreachableDistance, 3 * request.FinalTolerance);
+        if (result.NearestDistance > limit)
+            return new AbcResult([], false,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"unreachable: the nearest emulated η is ({Vector(result.NearestEta)}) at θ = ({Vector(result.NearestTheta)}), {100 * result.NearestDistance:0.#} % from the target (more than {100 * limit:0.#} %)"),
+                result.Evaluations, result.NearestDistance, watch.Elapsed);
+        var posterior = result.Posterior with { Seconds = watch.Elapsed.TotalSeconds };
+        return new AbcResult([posterior], true,
+            string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"emulator posterior: importance sampling, {result.Evaluations:N0} emulator evaluations, ESS {result.EffectiveSampleSize:0}"),
+            result.Evaluations, result.NearestDistance, watch.Elapsed);
+    }
+
+    /// <summary>Mean |relative error| between the target and the nearest emulated η̄ beyond which a target is unreachable.</summary>
+    public const double UnreachableDistance = 0.05;
+
     private static (double[] Mean, double[,] Covariance)[] Predict(IDiffusivityEmulator emulator, IReadOnlyList<double[]> thetas)
     {
         // In batches: one network call each, bounded memory.

@@ -75,6 +75,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("upscale")]
     [InlineData("export")]
     [InlineData("merge-validation")]
+    [InlineData("emulator", "build")]
     public void EveryCommandHasHelp(params string[] command)
     {
         var (code, output) = Run([.. command, "--help"]);
@@ -280,6 +281,28 @@ public sealed class CommandLineTests : IDisposable
         Assert.True(code == 0, output);
         Assert.Contains("resuming after generation", output);
         Assert.Equal(expected, File.ReadAllText(Path.Combine(PathOf("resumed"), "designs.csv")));
+    }
+
+    [Fact]
+    public void AnEmulatorDesignsInOneStepAndRefusesAnUnreachableTarget()
+    {
+        string emulator = PathOf("emulator.bin");
+        var (code, output) = Run("emulator", "build", "--draws", "120", "--epochs", "20", "--seed", "3", "--out", emulator);
+        Assert.True(code == 0, output);
+        var card = JsonNode.Parse(File.ReadAllText(emulator + ".card.json"))!;
+        Assert.True(card["kept"]!.GetValue<int>() > 60);
+
+        (code, output) = Run("design", "--method", "emulator", "--emulator", emulator, "--target", "0.40,0.50,0.60", "--tolerance", "5", "--out", PathOf("fast"));
+        Assert.True(code == 0, output);
+        Assert.Contains("emulator posterior", output);
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(PathOf("fast"), "summary.json")))!;
+        var mean = SpinodoidParameters.Parse(summary["posterior_mean_theta"]!.GetValue<string>());
+        Assert.InRange(mean.Porosity, 0.3, 0.85);
+
+        // η = 0.95 in every direction needs a porosity above the prior's 0.85.
+        (code, output) = Run("design", "--method", "emulator", "--emulator", emulator, "--target", "0.95,0.95,0.95", "--out", PathOf("impossible"));
+        Assert.Equal(3, code);
+        Assert.Contains("unreachable: the nearest emulated η is", output);
     }
 
     [Fact]
