@@ -63,6 +63,9 @@ public static class SpinodoidApp
                     .WithDescription("Draw θ over the prior, predict one structure each with the CNN, and fit the emulator (with its held-out accuracy).")
                     .WithExample("emulator", "build", "--draws", "4000", "--seed", "1");
             });
+            config.AddCommand<ReachableCommand>("reachable")
+                .WithDescription("Which η the prior's structures can have (from the emulator): pictures, and whether a --target is reachable.")
+                .WithExample("reachable", "--porosity-range", "0.5,0.8", "--target", "0.25,0.375,0.50", "--out", "reachable.png");
             config.AddCommand<MergeValidationCommand>("merge-validation")
                 .WithDescription("Join validations made in parts (one per cluster task: scripts/slurm/validate-array.sh) into one validation.csv/.json/.png.")
                 .WithExample("merge-validation", "runs/v576/part-0", "runs/v576/part-1", "runs/v576/part-2", "--out", "runs/v576/validation");

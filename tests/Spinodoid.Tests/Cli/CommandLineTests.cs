@@ -76,6 +76,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("export")]
     [InlineData("merge-validation")]
     [InlineData("emulator", "build")]
+    [InlineData("reachable")]
     public void EveryCommandHasHelp(params string[] command)
     {
         var (code, output) = Run([.. command, "--help"]);
@@ -303,6 +304,11 @@ public sealed class CommandLineTests : IDisposable
         (code, output) = Run("design", "--method", "emulator", "--emulator", emulator, "--target", "0.95,0.95,0.95", "--out", PathOf("impossible"));
         Assert.Equal(3, code);
         Assert.Contains("unreachable: the nearest emulated η is", output);
+
+        (code, output) = Run("reachable", "--emulator", emulator, "--draws", "2000", "--target", "0.95,0.95,0.95", "--out", PathOf("reachable.png"));
+        Assert.Equal(3, code);
+        Assert.Contains("not reachable", output);
+        Assert.True(new FileInfo(PathOf("reachable.png")).Length > 10_000);
     }
 
     [Fact]

@@ -78,6 +78,28 @@ public class EmulatorPosteriorTests
     }
 
     [Fact]
+    public void ReachableSetMembershipAgreesWithBruteForceSampling()
+    {
+        var emulator = new LinearEmulator();
+        var prior = new UnitBoxPrior();
+        var set = ReachableSet.Sample(emulator, prior, 20_000, seed: 7);
+        var brute = ReachableSet.Sample(emulator, prior, 200_000, seed: 8);
+        var random = new SeededRandom(9);
+        int compared = 0, reachable = 0;
+        for (int k = 0; k < 60; k++)
+        {
+            // Targets inside, near and outside the reachable box of η̄ (η_x 0.1–0.65, η_y 0.2–0.64, η_z 0.25–0.58).
+            var target = new DiffusivityTarget(0.05 + 0.7 * random.NextDouble(), 0.1 + 0.65 * random.NextDouble(), 0.15 + 0.55 * random.NextDouble());
+            double exact = brute.Nearest(target).Distance;
+            if (Math.Abs(exact - 0.05) < 0.01) continue; // too close to the edge for either sample to decide
+            compared++;
+            if (exact <= 0.05) reachable++;
+            Assert.Equal(exact <= 0.05, set.Contains(target));
+        }
+        Assert.True(compared >= 40 && reachable > 5 && reachable < compared - 5, $"{compared} compared, {reachable} reachable");
+    }
+
+    [Fact]
     public void AnUnreachableTargetReportsTheNearestEmulatedPoint()
     {
         // η_x ≤ 0.1 + 0.5 + 0.05 = 0.65 everywhere in the box: 0.95 cannot be reached.
