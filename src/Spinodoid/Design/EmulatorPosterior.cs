@@ -33,6 +33,7 @@ public static class EmulatorPosterior
         var random = new SeededRandom(seed);
         int[] given = Enumerable.Range(0, 3).Where(d => target.Components[d] is not null).ToArray();
         var eta = given.Select(d => target.Components[d]!.Value).ToArray();
+        var mape = new MeanAbsolutePercentageDistance(target);
         var nearest = (Theta: Array.Empty<double>(), Eta: Array.Empty<double>(), Distance: double.PositiveInfinity);
 
         double[] LogLikelihood(IReadOnlyList<double[]> thetas)
@@ -45,11 +46,10 @@ public static class EmulatorPosterior
                 int k = given.Length;
                 var c = new double[k, k];
                 var r = new double[k];
-                double distance = 0;
+                double distance = mape.Measure(mean);
                 for (int i = 0; i < k; i++)
                 {
                     r[i] = eta[i] - mean[given[i]];
-                    distance += Math.Abs(r[i]) / eta[i] / k;
                     for (int j = 0; j < k; j++) c[i, j] = covariance[given[i], given[j]];
                     c[i, i] += tolerance * tolerance * eta[i] * eta[i];
                 }
@@ -75,7 +75,7 @@ public static class EmulatorPosterior
         var logProposal = new List<double>(draws);
         for (int s = 0; s < draws; s++)
         {
-            var g = Enumerable.Range(0, 4).Select(_ => Normal(random)).ToArray();
+            var g = Enumerable.Range(0, 4).Select(_ => GaussianKernels.StandardNormal(random)).ToArray();
             var theta = new double[4];
             for (int i = 0; i < 4; i++)
             {
@@ -103,8 +103,7 @@ public static class EmulatorPosterior
             {
                 var theta = second[s];
                 var mean = predicted[s].Mean;
-                double distance = given.Sum(d => Math.Abs(mean[d] - target.Components[d]!.Value) / target.Components[d]!.Value) / given.Length;
-                kept.Add(new Particle(theta, 1.0 / particles, distance, mean, 0));
+                kept.Add(new Particle(theta, 1.0 / particles, mape.Measure(mean), mean, 0));
                 taken++;
             }
         }
@@ -138,9 +137,9 @@ public static class EmulatorPosterior
     /// <summary>Mean |relative error| between the target and the nearest emulated η̄ beyond which a target is unreachable.</summary>
     public const double UnreachableDistance = 0.05;
 
-    private static (double[] Mean, double[,] Covariance)[] Predict(IDiffusivityEmulator emulator, IReadOnlyList<double[]> thetas)
+    /// <summary>The emulator over many θ, in batches: one network call each, bounded memory.</summary>
+    internal static (double[] Mean, double[,] Covariance)[] Predict(IDiffusivityEmulator emulator, IReadOnlyList<double[]> thetas)
     {
-        // In batches: one network call each, bounded memory.
         const int batch = 16_384;
         var result = new (double[], double[,])[thetas.Count];
         for (int start = 0; start < thetas.Count; start += batch)
@@ -171,7 +170,4 @@ public static class EmulatorPosterior
                 for (int j = 0; j < 4; j++) covariance[i, j] += weights[s] * (thetas[s][i] - mean[i]) * (thetas[s][j] - mean[j]);
         return (mean, covariance);
     }
-
-    private static double Normal(SeededRandom random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

@@ -29,26 +29,19 @@ public sealed class ReachableSet
         if (draws < 100) throw new ArgumentException($"the reachable set needs at least 100 draws, got {draws}");
         var random = new SeededRandom(seed);
         var theta = Enumerable.Range(0, draws).Select(_ => prior.Sample(random)).ToArray();
-        var eta = new double[draws][];
-        for (int start = 0; start < draws; start += 16_384)
-        {
-            var part = emulator.Predict(theta.Skip(start).Take(16_384).ToList());
-            for (int i = 0; i < part.Length; i++) eta[start + i] = part[i].Mean;
-        }
+        var eta = EmulatorPosterior.Predict(emulator, theta).Select(p => p.Mean).ToArray();
         return new ReachableSet(theta, eta);
     }
 
     /// <summary>The emulated point nearest to <paramref name="target"/> and its distance.</summary>
     public (double[] Theta, double[] Eta, double Distance) Nearest(DiffusivityTarget target)
     {
-        var given = Enumerable.Range(0, 3).Where(d => target.Components[d] is not null).ToArray();
+        var mape = new MeanAbsolutePercentageDistance(target);
         int best = -1;
         double distance = double.PositiveInfinity;
         for (int s = 0; s < Eta.Count; s++)
         {
-            double r = 0;
-            foreach (int d in given) r += Math.Abs(Eta[s][d] - target.Components[d]!.Value) / target.Components[d]!.Value;
-            r /= given.Length;
+            double r = mape.Measure(Eta[s]);
             if (r < distance) { distance = r; best = s; }
         }
         return (Theta[best], Eta[best], distance);
