@@ -174,10 +174,13 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
             _ => throw new ArgumentException($"--method '{settings.Method}' must be abc or emulator"),
         };
         using var __ = emulator;
+        // The report's "can this target be reached?" section, from the model's emulator when it has one.
+        string reachabilityPath = settings.Emulator ?? Path.Combine(settings.Model ?? BundledModel.Locate(), "emulator.bin");
+        using var reachability = emulator is null && model is not null && File.Exists(reachabilityPath) ? LoadEmulator(reachabilityPath, model) : null;
 
         if (targets is null)
         {
-            var outcome = DesignPipeline.Run(new DesignJob(request, directory, plan) { Emulator = emulator }, simulator, DesignReport.Files, new DesignProgress(), cancellation);
+            var outcome = DesignPipeline.Run(new DesignJob(request, directory, plan) { Emulator = emulator, ReachabilityEmulator = reachability }, simulator, DesignReport.Files, new DesignProgress(), cancellation);
             Print(outcome);
             return outcome.Abc.StopReason.StartsWith("unreachable", StringComparison.Ordinal) ? 3 : 0;
         }
@@ -194,7 +197,7 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
                 continue;
             }
             AnsiConsole.MarkupLine($"[bold]row {row} ({row + 1} of {targets.Count})[/]: target η = {Markup.Escape(targets[row].ToString())} → {Markup.Escape(folder)}");
-            var outcome = DesignPipeline.Run(new DesignJob(RequestFor(targets[row]), folder, plan) { Emulator = emulator }, simulator, DesignReport.Files, new DesignProgress(), cancellation);
+            var outcome = DesignPipeline.Run(new DesignJob(RequestFor(targets[row]), folder, plan) { Emulator = emulator, ReachabilityEmulator = reachability }, simulator, DesignReport.Files, new DesignProgress(), cancellation);
             Print(outcome);
             AtomicFile.WriteText(table, DesignReport.BatchTable(directory, targets));
         }

@@ -34,6 +34,16 @@ public sealed record DesignJob(DesignRequest Request, string Directory, DesignVa
     /// of ABC: seconds instead of minutes, no structure generated; validation and refinement as usual.
     /// </summary>
     public Surrogate.IDiffusivityEmulator? Emulator { get; init; }
+
+    /// <summary>
+    /// When set (or when <see cref="Emulator"/> is), the outcome also says whether the target is within the η the prior's
+    /// structures can have (<see cref="ReachableSet"/>, <see cref="ReachabilityDraws"/> emulated prior draws): the report's
+    /// "what can be reached" section. Seconds; no structure generated.
+    /// </summary>
+    public Surrogate.IDiffusivityEmulator? ReachabilityEmulator { get; init; }
+
+    /// <summary>Prior draws of the reachable set (default 20,000).</summary>
+    public int ReachabilityDraws { get; init; } = 20_000;
 }
 
 /// <summary>The result of a design: ABC, the refinement (when a validation ran) and where it was written.</summary>
@@ -44,7 +54,11 @@ public sealed record DesignJob(DesignRequest Request, string Directory, DesignVa
 /// <param name="Refinement">Validation rounds (round 0 is the posterior mean); null without validation.</param>
 /// <param name="Store">The run folder's store.</param>
 public sealed record DesignOutcome(DesignRequest Request, string Directory, string Simulator, AbcResult Abc, RefinementResult? Refinement,
-    AbcRunDirectory Store);
+    AbcRunDirectory Store)
+{
+    /// <summary>The reachable set of the request's prior, when the job had an emulator for it; null otherwise.</summary>
+    public ReachableSet? Reachable { get; init; }
+}
 
 /// <summary>Watches a design: its start, the ABC generations, each validation, and long stages (progress bars in the CLI).</summary>
 public interface IDesignObserver : IStageReporter
@@ -122,7 +136,11 @@ public static class DesignPipeline
                         refinementSettings.ValidationSeed(round), plan.Solver, progress, cancellation));
                 }, refinementSettings, observer, cancellation);
         }
-        var outcome = new DesignOutcome(request, job.Directory, simulator.Name, abc, refinement, store);
+        // The same draws for a given seed and prior, so a resumed or repeated run draws the same picture.
+        var reachable = (job.ReachabilityEmulator ?? job.Emulator) is { } reach
+            ? observer.Run("reachable set", 1, _ => ReachableSet.Sample(reach, request.Prior(), job.ReachabilityDraws, request.Seed))
+            : null;
+        var outcome = new DesignOutcome(request, job.Directory, simulator.Name, abc, refinement, store) { Reachable = reachable };
         outputs?.Write(outcome);
         return outcome;
     }

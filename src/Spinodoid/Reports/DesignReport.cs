@@ -60,8 +60,22 @@ public static class DesignReport
             json["posterior_mean_theta"] = string.Join(",", mean.Select(v => v.ToString("G5", Invariant)));
         }
         if (validation is not null) json["validation"] = ValidationJson(validation, request.Target);
+        if (outcome.Reachable is { } reachable) json["reachability"] = ReachabilityJson(reachable, request.Target);
         if (refinement is { Rounds.Count: > 1 } || refinement?.Jacobian is not null) json["refinement"] = RefinementJson(refinement);
         return json;
+    }
+
+    /// <summary>Whether the target is among the emulated η of the prior's draws, and the nearest of them.</summary>
+    public static JsonObject ReachabilityJson(ReachableSet reachable, DiffusivityTarget target)
+    {
+        var (theta, eta, distance) = reachable.Nearest(target);
+        return new JsonObject
+        {
+            ["source"] = "emulator", ["prior_draws"] = reachable.Theta.Count,
+            ["reachable"] = distance <= EmulatorPosterior.UnreachableDistance, ["limit"] = EmulatorPosterior.UnreachableDistance,
+            ["nearest_distance"] = distance, ["nearest_eta"] = new JsonArray(eta.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
+            ["nearest_theta"] = Named(theta),
+        };
     }
 
     /// <summary>
@@ -158,6 +172,9 @@ public static class DesignReport
         if (result.Posterior is { } last)
             WritePairsFigure(last, Path.Combine(directory, "posterior-pairs.png"), refinement is { Best.Round: > 0 } r ? r.Best.Theta.ToVector() : null);
         WriteConvergenceFigure(result.Generations, Path.Combine(directory, "convergence.png"));
+        if (outcome.Reachable is { } reachable)
+            ReachableFigures.WritePng(reachable, Path.Combine(directory, "reachable.png"),
+                [.. ReachableFigures.PaperTargets, .. TargetMark(request.Target)]);
         var design = DesignStructure(outcome);
         string? view = null;
         if (design is { } d)
@@ -167,8 +184,12 @@ public static class DesignReport
             int resolution = Math.Min(d.Size, ViewResolution);
             view = StructureView.Html(Geometry.StructureSurface.Spinodoid(d.Theta, d.Seed, resolution, Geometry.Tiling.None), (1, 1, 1));
         }
-        AtomicFile.WriteText(Path.Combine(directory, "report.html"), Html(directory, request, result, summary, refinement, design, view));
+        AtomicFile.WriteText(Path.Combine(directory, "report.html"), Html(directory, request, result, summary, refinement, design, view, outcome.Reachable));
     }
+
+    /// <summary>The target as a mark on the reachable-set panels (none when a direction is free: it has no point there).</summary>
+    private static IEnumerable<(string Label, double[] Eta)> TargetMark(DiffusivityTarget target) =>
+        target.Components.All(c => c is not null) ? [("target " + target, target.Components.Select(c => c!.Value).ToArray())] : [];
 
     /// <summary>Surface samples per side of the report's 3D view: enough to read the structure, a few MB of page.</summary>
     public const int ViewResolution = 64;
@@ -464,6 +485,9 @@ public static class DesignReport
         return new ValidationSummary(theta, size, samples) { Discretization = discretization };
     }
 
+    private static string PorosityNote(DesignRequest request) =>
+        request.PorosityMin is null && request.PorosityMax is null ? "" : string.Create(Invariant, $" with porosity {request.PorosityMin ?? 0.3:0.###}–{request.PorosityMax ?? 0.85:0.###}");
+
     private static string StepNote(RefinementRound round) => round.Step is null ? "" : string.Join(", ", new[]
     {
         round.StepScale < 1 ? string.Create(Invariant, $"{round.StepScale:0.###} of the correction (prior's support)") : "full correction",
@@ -471,7 +495,7 @@ public static class DesignReport
     }.Where(t => t.Length > 0));
 
     private static string Html(string directory, DesignRequest request, AbcResult result, JsonObject summary, RefinementResult? refinement,
-        (SpinodoidParameters Theta, ulong Seed, int Size, string Source)? design, string? view)
+        (SpinodoidParameters Theta, ulong Seed, int Size, string Source)? design, string? view, ReachableSet? reachable)
     {
         var validation = refinement?.Rounds[0].Validation;
         static string Img(string path) => File.Exists(path) ? $"<img alt=\"{WebUtility.HtmlEncode(Path.GetFileName(path))}\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\">" : "";
@@ -481,6 +505,18 @@ public static class DesignReport
         html.Append("<h1>Inverse design: target η = (").Append(WebUtility.HtmlEncode(request.Target.ToString())).Append(")</h1>");
         html.Append("<p>").Append(WebUtility.HtmlEncode(result.ReachedFinalTolerance ? "Converged: " : "Stopped early: ")).Append(WebUtility.HtmlEncode(result.StopReason))
             .Append(Invariant, $". {result.TotalSimulations} simulator calls, {result.Generations.Count} generations.</p>");
+        if (reachable is not null)
+        {
+            var (nearTheta, nearEta, distance) = reachable.Nearest(request.Target);
+            bool inside = distance <= EmulatorPosterior.UnreachableDistance;
+            html.Append("<h2>Can this target be reached?</h2><p>").Append(WebUtility.HtmlEncode(string.Create(Invariant,
+                $"{(inside ? "Yes" : "No")}: of {reachable.Theta.Count:N0} structures' parameters drawn from the prior{PorosityNote(request)}, the emulator's mean η nearest to the target is " +
+                $"({string.Join(", ", nearEta.Select(v => v.ToString("0.000", Invariant)))}), {100 * distance:0.##} % from it (reachable means within {100 * EmulatorPosterior.UnreachableDistance:0} %), " +
+                $"at θ = ({string.Join(", ", nearTheta.Select(v => v.ToString("0.0000", Invariant)))}). " +
+                $"The pictures show every η the prior's structures can have: the anisotropy by porosity, then the η_x–η_y plane in four porosity bands; " +
+                $"the target (when all three directions are given) and the paper's two targets are the crosses. `spinodoid reachable` draws more.")))
+                .Append("</p>").Append(Img(Path.Combine(directory, "reachable.png")));
+        }
         if (result.Posterior is { } posterior)
         {
             var mean = posterior.Mean();

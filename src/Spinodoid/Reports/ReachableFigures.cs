@@ -15,11 +15,12 @@ public static class ReachableFigures
 
     /// <summary>
     /// One PNG: the anisotropy η_y/η_x against η_z/η_x coloured by porosity, then the η_x–η_y plane for four porosity
-    /// bands (colour: η_z above or below its band's median); <paramref name="targets"/> marked as crosses.
+    /// bands; <paramref name="targets"/> marked as crosses (the paper's two by default).
     /// </summary>
     public static void WritePng(ReachableSet set, string path, IReadOnlyList<(string Label, double[] Eta)>? targets = null)
     {
-        targets ??= PaperTargets;
+        // A target equal to a paper target is marked once, under the paper's name.
+        targets = (targets ?? PaperTargets).DistinctBy(t => string.Join(",", t.Eta.Select(v => Math.Round(v, 9)))).ToList();
         var plots = new List<ScottPlot.Plot?>();
         var ratios = new ScottPlot.Plot();
         for (int b = 0; b < PorosityBins.Length; b++)

@@ -129,6 +129,42 @@ public sealed class SpinodoidDesignTests : IDisposable
         Assert.Throws<ArgumentException>(() => InverseDesign.Run(request, new SolverSimulator(16, new DiffusivityOptions(Tolerance: 1e-4)), dir));
     }
 
+    /// <summary>η̄_d = ε (0.2 + 2 a_d) with a small constant spread: η grows with porosity and with the length scale along d.</summary>
+    private sealed class PorosityEmulator : IDiffusivityEmulator
+    {
+        public (double[] Mean, double[,] Covariance)[] Predict(IReadOnlyList<double[]> thetas) =>
+            thetas.Select(t => (Enumerable.Range(0, 3).Select(d => t[3] * (0.2 + 2 * t[d])).ToArray(), new double[,] { { 1e-5, 0, 0 }, { 0, 1e-5, 0 }, { 0, 0, 1e-5 } })).ToArray();
+    }
+
+    [Fact]
+    public void TheReportSaysWhetherTheTargetIsReachable()
+    {
+        var emulator = new PorosityEmulator();
+        var prior = new SpinodoidDesignPrior(SpinodoidPrior.Paper);
+        var inside = prior.Sample(new SeededRandom(5));
+        var eta = emulator.Predict([inside])[0].Mean;
+        var reachableTarget = new DiffusivityTarget(eta[0], eta[1], eta[2]);
+        string dir = Path.Combine(_root, "reachable");
+        var job = new DesignJob(new DesignRequest(reachableTarget, Seed: 3), dir) { Emulator = emulator, ReachabilityDraws = 2000 };
+        var outcome = DesignPipeline.Run(job, new SolverSimulator(16), DesignReport.Files);
+        // The same draws as `spinodoid reachable` with this seed, and the nearest of them is the one the summary names.
+        var expected = ReachableSet.Sample(emulator, prior, 2000, 3).Nearest(reachableTarget);
+        var reach = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!["reachability"]!;
+        Assert.True(reach["reachable"]!.GetValue<bool>());
+        Assert.Equal(expected.Distance, reach["nearest_distance"]!.GetValue<double>(), 12);
+        Assert.Equal(expected.Theta[3], reach["nearest_theta"]!["porosity"]!.GetValue<double>(), 12);
+        Assert.Equal(2000, outcome.Reachable!.Theta.Count);
+        Assert.True(File.Exists(Path.Combine(dir, "reachable.png")));
+        Assert.Contains("Can this target be reached?</h2><p>Yes", File.ReadAllText(Path.Combine(dir, "report.html")));
+
+        // η_x = 0.05 with η_z = 0.9 needs a_z/a_x far beyond the prior's ratio of 3: no draw comes near, and the report says so.
+        var far = new DiffusivityTarget(0.05, null, 0.9);
+        var refused = DesignPipeline.Run(new DesignJob(new DesignRequest(far, Seed: 3), Path.Combine(_root, "far")) { ReachabilityEmulator = emulator, Emulator = emulator, ReachabilityDraws = 2000 },
+            new SolverSimulator(16), DesignReport.Files);
+        Assert.False(refused.Reachable!.Contains(far));
+        Assert.Contains("Can this target be reached?</h2><p>No", File.ReadAllText(Path.Combine(_root, "far", "report.html")));
+    }
+
     [Fact]
     public void TheSurrogateSimulatorIsNamedByItsWeightsNotItsPath()
     {
