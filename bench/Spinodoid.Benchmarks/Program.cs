@@ -27,6 +27,10 @@ switch (command)
         return SubvoxelProfile.Run(args.Skip(1).ToArray());
     case "surface":
         return SurfaceTiming.Run(args.Skip(1).ToArray());
+    case "emulator":
+        return EmulatorAccuracy.Run(args.Skip(1).ToArray());
+    case "abc-vs-emulator":
+        return AbcEmulatorAgreement.Run(args.Skip(1).ToArray());
     case "bdn":
         BenchmarkSwitcher.FromAssembly(typeof(GenerationTiming).Assembly).Run(args.Skip(1).ToArray());
         return 0;
@@ -43,6 +47,8 @@ switch (command)
               scalars [seconds=20]            libtorch calls with implicit vs owned Scalars under forced collections (the inference crash)
               subvoxel-profile [N=128] [seeds=3]   where a sub-voxel label's time goes (generation, set-up, multigrid, solve)
               surface [sizes=32,64,96,128,192] [repeats=5]   the η₁ design's solid surface (export): triangles, STL size, time, volume error
+              emulator [model=models/compact] [thetas=12] [seeds=8] [draw seed]   emulator η̄ against repeated solver and CNN runs at held-out θ
+              abc-vs-emulator [model=models/compact] [out=/tmp/…] [spread=5]   ABC and emulator posteriors on η₁, η₂ and targets spread over the reachable set
               bdn [--filter *]                BenchmarkDotNet micro-benchmarks of the stages
             """);
         return command == "help" ? 0 : 2;

@@ -1,0 +1,75 @@
+using System.Globalization;
+using Spinodoid.Design;
+using Spinodoid.Design.Abc;
+using Spinodoid.Microstructure;
+using Spinodoid.Runtime;
+using Spinodoid.Surrogate;
+
+namespace Spinodoid.Benchmarks;
+
+/// <summary>
+/// Does <c>design --method emulator</c> find the posterior that ABC finds (issue #13)? For the paper's η₁ and η₂ and five
+/// targets spread over the reachable set (farthest-point picks among 20,000 emulated prior draws), ABC-PMC with the CNN
+/// (the defaults of <c>spinodoid design</c>) and the emulator's posterior; the two agree on a parameter when each one's
+/// posterior mean lies in the other's 95 % credible interval. Run folders are kept under OUT, so an interrupted
+/// comparison resumes.
+/// </summary>
+internal static class AbcEmulatorAgreement
+{
+    public static int Run(string[] args)
+    {
+        string modelDirectory = args.Length > 0 ? args[0] : "models/compact";
+        string output = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "spinodoid-abc-vs-emulator");
+        int spread = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
+        TorchRuntime.EnsureInitialised();
+        using var model = SurrogateModel.Load(modelDirectory);
+        using var emulator = DiffusivityEmulator.Load(Path.Combine(modelDirectory, "emulator.bin"));
+        var simulator = new SurrogateSimulator(model);
+        var targets = new List<DiffusivityTarget> { new(0.40, 0.50, 0.60), new(0.25, 0.375, 0.50) };
+        targets.AddRange(SpreadTargets(emulator, spread));
+        Console.WriteLine($"model {modelDirectory}; run folders under {output}; targets: {string.Join("; ", targets)}");
+        Console.WriteLine("target η              method    calls   seconds  posterior mean θ (95 % interval)                                                    agree a_x a_y a_z ε");
+        int agreeing = 0, compared = 0;
+        for (int i = 0; i < targets.Count; i++)
+        {
+            var request = new DesignRequest(targets[i], Seed: 1);
+            var abc = DesignPipeline.Run(new DesignJob(request, Path.Combine(output, $"target-{i}-abc")), simulator).Abc;
+            var fast = DesignPipeline.Run(new DesignJob(request, Path.Combine(output, $"target-{i}-emulator")) { Emulator = emulator }, simulator).Abc;
+            if (abc.Posterior is not { } a || fast.Posterior is not { } e)
+            {
+                Console.WriteLine($"{targets[i],-21} no posterior: ABC '{abc.StopReason}', emulator '{fast.StopReason}'");
+                continue;
+            }
+            var agree = Enumerable.Range(0, 4).Select(k => Inside(a.Mean()[k], e, k) && Inside(e.Mean()[k], a, k)).ToArray();
+            agreeing += agree.Count(x => x);
+            compared += 4;
+            Console.WriteLine(Row(targets[i].ToString(), "abc", abc, a, ""));
+            Console.WriteLine(Row("", "emulator", fast, e, string.Join("   ", agree.Select(x => x ? "yes" : "NO "))));
+        }
+        Console.WriteLine($"{agreeing} of {compared} (target, parameter) pairs agree within both credible intervals");
+        return 0;
+    }
+
+    private static bool Inside(double value, Population posterior, int k) =>
+        value >= posterior.Quantile(k, 0.025) && value <= posterior.Quantile(k, 0.975);
+
+    private static string Row(string target, string method, AbcResult result, Population posterior, string agreement) =>
+        string.Create(CultureInfo.InvariantCulture, $"{target,-21} {method,-9} {result.TotalSimulations,7} {result.Generations.Sum(g => g.Seconds),8:0.0}  ") +
+        string.Join(" ", Enumerable.Range(0, 4).Select(k => string.Create(CultureInfo.InvariantCulture, $"{posterior.Mean()[k]:0.0000} [{posterior.Quantile(k, 0.025):0.0000}, {posterior.Quantile(k, 0.975):0.0000}]"))) +
+        "  " + agreement;
+
+    /// <summary>Targets spread over the reachable set: farthest-point picks (in η) among emulated prior draws, rounded to 3 decimals.</summary>
+    private static IEnumerable<DiffusivityTarget> SpreadTargets(IDiffusivityEmulator emulator, int count)
+    {
+        var set = ReachableSet.Sample(emulator, new SpinodoidDesignPrior(SpinodoidPrior.Paper), 20_000, seed: 7);
+        var eta = set.Eta;
+        // Start from the draw nearest the centroid, then keep taking the draw farthest from every pick so far; the
+        // outermost 2 % (by distance to the centroid) are left out, so the picks sit inside the set, not on its rim.
+        var centroid = Enumerable.Range(0, 3).Select(d => eta.Average(e => e[d])).ToArray();
+        double Distance(double[] u, double[] v) => Math.Sqrt(Enumerable.Range(0, 3).Sum(d => (u[d] - v[d]) * (u[d] - v[d])));
+        var inner = eta.OrderBy(e => Distance(e, centroid)).Take((int)(0.98 * eta.Count)).ToArray();
+        var picks = new List<double[]> { inner[0] };
+        while (picks.Count < count) picks.Add(inner.MaxBy(e => picks.Min(p => Distance(e, p)))!);
+        return picks.Select(p => new DiffusivityTarget(Math.Round(p[0], 3), Math.Round(p[1], 3), Math.Round(p[2], 3)));
+    }
+}
