@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""How much does a sub-voxel label know that the voxel structure does not? (issue #12, choice of CNN input)
+
+The bundled voxel dataset (data/compact) and the sub-voxel shards (data/compact-subvoxel-parts/part-*) share
+(seed, index) -> (theta, structure seed), so rows with one index are the same structure labelled twice. If
+log(eta_subvoxel / eta_voxel) is a smooth function of quantities the voxel structure already fixes (its voxel eta,
+porosity, length scales), a CNN that sees binary voxels (2x2x2 counts) loses nothing the sub-voxel label needs;
+the held-out residual of that fit bounds what a continuous-field input could add.
+
+Cross-check only (Debian's python3-numpy), not a project dependency:
+    /usr/bin/python3 scripts/analysis/subvoxel-label-information.py
+"""
+import csv
+import glob
+import itertools
+import sys
+
+import numpy as np
+
+
+def load(path):
+    return {int(r["index"]): r for r in csv.DictReader(open(path))}
+
+
+voxel = load("data/compact/dataset.csv")
+subvoxel = {}
+for part in sorted(glob.glob("data/compact-subvoxel-parts/part-*/dataset.csv")):
+    subvoxel.update(load(part))
+common = sorted(set(voxel) & set(subvoxel))
+if not common:
+    sys.exit("no rows in common")
+
+features, target = [], []
+for i in common:
+    v, s = voxel[i], subvoxel[i]
+    assert v["seed"] == s["seed"] and v["a_x"] == s["a_x"], f"row {i} is not the same structure"
+    lengths = np.log([float(v[k]) for k in ("a_x", "a_y", "a_z")])
+    porosity = float(v["porosity"])
+    for d, axis in enumerate("xyz"):
+        ev, es = float(v[f"eta_{axis}"]), float(s[f"eta_{axis}"])
+        if ev <= 0 or es <= 0:
+            continue
+        features.append([lengths[d], lengths.mean(), porosity, np.log(ev)])
+        target.append(np.log(es / ev))
+features, target = np.array(features), np.array(target)
+
+
+def cubic(columns):
+    z = (columns - columns.mean(0)) / columns.std(0)
+    terms = [np.ones(len(z))]
+    for degree in (1, 2, 3):
+        for combination in itertools.combinations_with_replacement(range(z.shape[1]), degree):
+            terms.append(np.prod(z[:, combination], axis=1))
+    return np.array(terms).T
+
+
+order = np.random.default_rng(0).permutation(len(target))
+train, test = order[: 3 * len(order) // 4], order[3 * len(order) // 4:]
+print(f"{len(common)} structures labelled both ways, {len(target)} (structure, direction) pairs; "
+      f"eta_subvoxel / eta_voxel: mean {np.exp(target).mean():.4f}, std of the log {target.std():.4f}")
+for name, columns in (("theta only (a_d, mean a, porosity)", features[:, :3]),
+                      ("theta and the voxel eta", features)):
+    design = cubic(columns)
+    coefficients, *_ = np.linalg.lstsq(design[train], target[train], rcond=None)
+    residual = target[test] - design[test] @ coefficients
+    print(f"cubic fit on {name}: held-out |residual| of log ratio mean {np.abs(residual).mean():.4f}, "
+          f"std {residual.std():.4f}, 95th percentile {np.quantile(np.abs(residual), 0.95):.4f}")
