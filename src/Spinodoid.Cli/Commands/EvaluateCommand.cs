@@ -27,6 +27,10 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         [DefaultValue("test")]
         public string Split { get; init; } = "test";
 
+        [CommandOption("--symmetry <K>")]
+        [Description("Average each prediction over K cube symmetries: 1, 6 (axis permutations) or 48 (with flips). Default: the model's (its model.json).")]
+        public int? Symmetry { get; init; }
+
         [CommandOption("--png <PATH>")]
         [Description("The paper's Figure 5 (solver η against CNN η, all directions). Default figure5-SPLIT.png in the current folder (evaluation-SPLIT.json beside it).")]
         public string? Png { get; init; }
@@ -40,12 +44,13 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         string data = settings.Data ?? BundledModel.LocateDataset();
         using var model = SurrogateModel.Load(settings.Model ?? BundledModel.Locate());
         using var samples = SurrogateSamples.Open(data, settings.Split);
-        var e = SurrogateTrainer.Evaluate(model.Network, samples);
+        int symmetry = settings.Symmetry ?? model.SymmetryAveraging;
+        var e = SurrogateTrainer.Evaluate(model.Network, samples, symmetryAveraging: symmetry);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"{samples.Count} {settings.Split} structures: MSE (logit) {e.MseLogit:0.0000e0}, MAPE {e.Mape:0.00} % " +
+            $"{samples.Count} {settings.Split} structures{(symmetry > 1 ? $" (each averaged over {symmetry} symmetries)" : "")}: MSE (logit) {e.MseLogit:0.0000e0}, MAPE {e.Mape:0.00} % " +
             $"(x {e.MapeByAxis[0]:0.00} %, y {e.MapeByAxis[1]:0.00} %, z {e.MapeByAxis[2]:0.00} %)"));
         SurrogateFigures.WriteFigure5(e, png);
-        AtomicFile.WriteText(json, SurrogateFigures.EvaluationJson(data, settings.Split, samples.Count, e)
+        AtomicFile.WriteText(json, SurrogateFigures.EvaluationJson(data, settings.Split, samples.Count, e, symmetry)
             .ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
         AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(png)}[/] and {Markup.Escape(json)}");
         return 0;

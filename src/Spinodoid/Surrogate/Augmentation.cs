@@ -31,6 +31,35 @@ public static class Augmentation
     }
 
     /// <summary>
+    /// The first <paramref name="count"/> elements of the cube's symmetry group as (axis permutation, flipped axes):
+    /// 1 → the identity, 6 → the axis permutations, 48 → every permutation with every set of flips.
+    /// permutation[k] is the original axis (0 = x, 1 = y, 2 = z) that lies along axis k after the transform.
+    /// </summary>
+    public static IEnumerable<(int[] Permutation, int[] FlippedAxes)> CubeSymmetries(int count)
+    {
+        int[][] permutations = [[0, 1, 2], [1, 2, 0], [2, 0, 1], [0, 2, 1], [2, 1, 0], [1, 0, 2]];
+        int produced = 0;
+        for (int f = 0; f < 8 && produced < count; f++)
+            foreach (var permutation in permutations)
+            {
+                if (produced++ == count) yield break;
+                yield return (permutation, Enumerable.Range(0, 3).Where(a => (f >> a & 1) == 1).ToArray());
+            }
+    }
+
+    /// <summary>
+    /// A batch (B, C, D, H, W) transformed by one element of <see cref="CubeSymmetries"/>: axes permuted so that the
+    /// original axis permutation[k] lies along axis k, then the given axes (after permutation) flipped.
+    /// </summary>
+    public static Tensor Transform(Tensor batch, int[] permutation, int[] flippedAxes)
+    {
+        // Batch dims of the spatial axes: x → 4 (W), y → 3 (H), z → 2 (D).
+        var dims = new long[] { 0, 1, 1 + DimOfAxis[permutation[2]], 1 + DimOfAxis[permutation[1]], 1 + DimOfAxis[permutation[0]] };
+        var permuted = dims.SequenceEqual(new long[] { 0, 1, 2, 3, 4 }) ? batch : batch.permute(dims);
+        return flippedAxes.Length == 0 ? permuted : permuted.flip(flippedAxes.Select(a => (long)(1 + DimOfAxis[a])).ToArray());
+    }
+
+    /// <summary>
     /// One-direction model (transport along the first spatial dim, z): random flips along all axes, a random
     /// swap of the two lateral axes, and a random circular shift in the lateral plane.
     /// </summary>

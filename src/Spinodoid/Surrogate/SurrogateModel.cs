@@ -35,6 +35,25 @@ public sealed class SurrogateModel : IDisposable
     /// <summary>Grid side N of the structures it was trained on (input side N/2).</summary>
     public int StructureSize { get; }
 
+    /// <summary>
+    /// Elements of the cube's symmetry group each prediction is averaged over (in logit space): 1 (none), 6 (the axis
+    /// permutations, outputs permuted back) or 48 (permutations × flips). Exact for the labels, so an average only
+    /// removes the network's lack of symmetry; it costs that many forward passes. Saved with the model's card.
+    /// </summary>
+    public int SymmetryAveraging
+    {
+        get => _symmetry;
+        set
+        {
+            if (value is not (1 or 6 or 48)) throw new ArgumentException($"symmetry averaging {value} must be 1, 6 or 48 (group elements)");
+            if (value > 1 && Network.Architecture.Outputs != 3)
+                throw new ArgumentException($"symmetry averaging needs the joint (3-output) network; '{Network.Architecture.Name}' has {Network.Architecture.Outputs}");
+            _symmetry = value;
+        }
+    }
+
+    private int _symmetry = 1;
+
     /// <summary>SHA-256 of the weights file this model was loaded from or saved to (hex, 16 digits); null before either.</summary>
     public string? WeightsDigest { get; private set; }
 
@@ -61,6 +80,7 @@ public sealed class SurrogateModel : IDisposable
                 ["padding"] = a.Padding.ToString(), ["input_pooling"] = a.InputPooling, ["input_stride"] = a.InputStride, ["global_averaging"] = a.GlobalAveraging, ["descriptors"] = a.Descriptors,
             },
             ["structure_size"] = StructureSize,
+            ["symmetry_averaging"] = SymmetryAveraging,
             ["weights"] = Network.WeightCount,
             ["training"] = training,
         };
@@ -87,7 +107,10 @@ public sealed class SurrogateModel : IDisposable
             var network = new DiffusivityNetwork(architecture);
             network.load(weights);
             network.eval();
-            return new SurrogateModel(network, card["structure_size"]!.GetValue<int>()) { WeightsDigest = Digest(weights) };
+            return new SurrogateModel(network, card["structure_size"]!.GetValue<int>())
+            {
+                WeightsDigest = Digest(weights), SymmetryAveraging = card["symmetry_averaging"]?.GetValue<int>() ?? 1,
+            };
         }
         catch (Exception e) when (e is JsonException or NullReferenceException or InvalidOperationException or FormatException or ArgumentException)
         {
@@ -136,9 +159,18 @@ public sealed class SurrogateModel : IDisposable
             float[] x, y, z;
             if (Network.Architecture.Outputs == 3)
             {
-                var output = Network.forward(batch).data<float>().ToArray();
                 x = new float[count]; y = new float[count]; z = new float[count];
-                for (int s = 0; s < count; s++) { x[s] = output[3 * s]; y[s] = output[3 * s + 1]; z[s] = output[3 * s + 2]; }
+                foreach (var (permutation, flips) in Augmentation.CubeSymmetries(SymmetryAveraging))
+                {
+                    var output = Network.forward(Augmentation.Transform(batch, permutation, flips).contiguous()).data<float>().ToArray();
+                    // Output k is the η along the original axis permutation[k].
+                    for (int s = 0; s < count; s++)
+                        for (int k = 0; k < 3; k++)
+                        {
+                            float value = output[3 * s + k] / SymmetryAveraging;
+                            switch (permutation[k]) { case 0: x[s] += value; break; case 1: y[s] += value; break; default: z[s] += value; break; }
+                        }
+                }
             }
             else
             {

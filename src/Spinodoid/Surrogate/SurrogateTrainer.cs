@@ -207,10 +207,13 @@ public static class SurrogateTrainer
         return lossSum / Math.Max(1, batches);
     }
 
-    /// <summary>Predictions of a network on every sample of a split against the solver's η.</summary>
-    public static SurrogateEvaluation Evaluate(DiffusivityNetwork network, SurrogateSamples samples, int batchSize = 16)
+    /// <summary>
+    /// Predictions of a network on every sample of a split against the solver's η, each averaged over
+    /// <paramref name="symmetryAveraging"/> cube symmetries (<see cref="SurrogateModel.SymmetryAveraging"/>).
+    /// </summary>
+    public static SurrogateEvaluation Evaluate(DiffusivityNetwork network, SurrogateSamples samples, int batchSize = 16, int symmetryAveraging = 1)
     {
-        var model = new SurrogateModel(network, samples.Side * 2);
+        var model = new SurrogateModel(network, samples.Side * 2) { SymmetryAveraging = symmetryAveraging };
         var predicted = new List<double[]>();
         var solver = new List<double[]>();
         for (int start = 0; start < samples.Count; start += batchSize)

@@ -34,6 +34,41 @@ public class NetworkTests
         Assert.Equal(new long[] { 2, outputs }, output.shape);
     }
 
+    /// <summary>
+    /// Averaged over the 48 cube symmetries, an (untrained, so unsymmetric) network predicts a turned structure's η as the
+    /// original's η turned with it; without the average it does not, so the property is the average's doing.
+    /// </summary>
+    [Fact]
+    public void SymmetryAveragedPredictionsTurnWithTheStructure()
+    {
+        TorchRuntime.EnsureInitialised();
+        const int side = 16;
+        using var model = new SurrogateModel(new DiffusivityNetwork(SurrogateArchitecture.Compact with { InputSize = side }, seed: 5), 2 * side);
+        var random = new Random(3);
+        var counts = new byte[side * side * side];
+        for (int i = 0; i < counts.Length; i++) counts[i] = (byte)random.Next(9);
+        // The structure turned: new (x, y, z) = (z, x, y) of the old, then mirrored along the new y.
+        var turned = new byte[counts.Length];
+        for (int z = 0; z < side; z++)
+            for (int y = 0; y < side; y++)
+                for (int x = 0; x < side; x++)
+                {
+                    int ox = y, oy = z, oz = x; // old coordinates of new (x, y, z) before the mirror
+                    turned[(z * side + (side - 1 - y)) * side + x] = counts[(oz * side + oy) * side + ox];
+                }
+        double Largest((double X, double Y, double Z) a, (double X, double Y, double Z) b) =>
+            new[] { Math.Abs(a.X - b.X), Math.Abs(a.Y - b.Y), Math.Abs(a.Z - b.Z) }.Max();
+        var plain = model.Predict([counts, turned]);
+        // η along new x is η along old z, new y is old x, new z is old y.
+        double plainGap = Largest(plain[1], (plain[0].Z, plain[0].X, plain[0].Y));
+        model.SymmetryAveraging = 48;
+        var averaged = model.Predict([counts, turned]);
+        double averagedGap = Largest(averaged[1], (averaged[0].Z, averaged[0].X, averaged[0].Y));
+        Assert.True(averagedGap < 1e-5, $"averaged predictions differ by {averagedGap:G3}");
+        Assert.True(plainGap > 100 * averagedGap, $"the plain network should not be symmetric (gap {plainGap:G3})");
+        Assert.Throws<ArgumentException>(() => model.SymmetryAveraging = 5);
+    }
+
     [Fact]
     public void GradientsAgreeWithADoublePrecisionReference()
     {
