@@ -50,6 +50,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [DefaultValue(0UL)]
         public ulong Seed { get; init; }
 
+        [CommandOption("--max-time <SECONDS>")]
+        [Description("After the first epoch, start no epoch that would end after this much wall time (at the last epoch's pace); the same command resumes later.")]
+        public double? MaxTime { get; init; }
+
         [CommandOption("--no-augment")]
         [Description("Switch off the label-preserving augmentation.")]
         public bool NoAugment { get; init; }
@@ -66,6 +70,13 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         OutputPaths.CheckFolder(settings.Out);
         AnsiConsole.MarkupLine($"training [bold]{Markup.Escape(options.Architecture.Name)}[/] on {Markup.Escape(settings.Data)} → {Markup.Escape(settings.Out)} " +
                                "(interrupt at any time; the same command resumes from the last finished epoch)");
+        // The input cache (every structure regenerated from its θ and seed: minutes for a large dataset) with its own bar.
+        var dataset = Spinodoid.Datasets.DatasetStore.Load(settings.Data);
+        if (!Spinodoid.Datasets.InputCache.IsCurrent(settings.Data, dataset.Manifest.Profile))
+            ProgressBarStages.Instance.Run($"building the CNN inputs of {dataset.Rows.Count:N0} structures", dataset.Rows.Count,
+                progress => Spinodoid.Datasets.InputCache.Build(settings.Data, progress, cancellation));
+        int done = 0;
+        if (settings.MaxTime is <= 0) throw new ArgumentException($"--max-time {settings.MaxTime} must be positive (seconds)");
         AnsiConsole.Progress().AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
@@ -77,8 +88,19 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                     task.Description = string.Create(CultureInfo.InvariantCulture,
                         $"epoch {m.Epoch}/{options.Epochs}: train {m.TrainLoss:0.0000e0}, validation {m.ValidationLoss:0.0000e0} (MAPE {m.ValidationMape:0.00} %), lr {m.LearningRate:0.0e0}");
                 });
-                SurrogateTrainer.Train(settings.Data, settings.Out, options, progress, cancellation);
+                var within = ctx.AddTask("this epoch", maxValue: 1);
+                var batches = new Inline<(int Epoch, int Done, int Total)>(b =>
+                {
+                    within.MaxValue = b.Total;
+                    within.Value = b.Done;
+                    within.Description = $"epoch {b.Epoch}: {b.Done:N0}/{b.Total:N0} samples";
+                });
+                var history = SurrogateTrainer.Train(settings.Data, settings.Out, options, progress, cancellation,
+                    settings.MaxTime is double s ? TimeSpan.FromSeconds(s) : null, batches);
+                done = history.Count;
             });
+        if (done < options.Epochs)
+            AnsiConsole.MarkupLine($"[yellow]stopped after epoch {done} of {options.Epochs} (--max-time)[/]: run the same command to go on");
         AnsiConsole.MarkupLine($"best model in [green]{Markup.Escape(settings.Out)}[/]; metrics in {Markup.Escape(Path.Combine(settings.Out, "metrics.csv"))}");
         return 0;
     }

@@ -76,10 +76,18 @@ public static class SurrogateTrainer
 {
     private const string LastWeights = "last.bin", LastOptimizer = "last-optimizer.bin", StateName = "training.json", MetricsName = "metrics.csv";
 
-    /// <summary>Trains (or resumes training) into <paramref name="outputDirectory"/>; the best model is saved there.</summary>
+    /// <summary>
+    /// Trains (or resumes training) into <paramref name="outputDirectory"/>; the best model is saved there. With
+    /// <paramref name="timeBudget"/>, no epoch after the first of this call starts that would, at the pace of the last one,
+    /// end after the budget: the run stops at an epoch boundary (everything saved) and the same call resumes it, e.g. in the
+    /// next Slurm job. Every call trains at least one epoch, so a short budget still makes progress.
+    /// <paramref name="batches"/> hears of the training samples done within each epoch (an epoch of 8,192 takes minutes).
+    /// </summary>
     public static IReadOnlyList<EpochMetrics> Train(string datasetDirectory, string outputDirectory, TrainingOptions options,
-        IProgress<EpochMetrics>? progress = null, CancellationToken cancellation = default)
+        IProgress<EpochMetrics>? progress = null, CancellationToken cancellation = default, TimeSpan? timeBudget = null,
+        IProgress<(int Epoch, int Done, int Total)>? batches = null)
     {
+        var clock = Stopwatch.StartNew();
         options = options.Validated();
         TorchRuntime.EnsureInitialised();
         using var folder = FolderLock.Acquire(outputDirectory, "training run");
@@ -123,10 +131,11 @@ public static class SurrogateTrainer
         for (int epoch = startEpoch; epoch < options.Epochs; epoch++)
         {
             cancellation.ThrowIfCancellationRequested();
+            if (timeBudget is TimeSpan budget && epoch > startEpoch && clock.Elapsed.TotalSeconds + history[^1].Seconds > budget.TotalSeconds) break;
             var watch = Stopwatch.StartNew();
             double lr = options.LearningRateAt(epoch);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-            double trainLoss = TrainEpoch(network, optimizer, train, options, epoch, cancellation);
+            double trainLoss = TrainEpoch(network, optimizer, train, options, epoch, cancellation, batches);
             if (!double.IsFinite(trainLoss))
                 throw new InvalidOperationException($"training diverged in epoch {epoch + 1} (loss {trainLoss}); resume from the last checkpoint or lower --lr");
             var evaluation = Evaluate(network, validation);
@@ -154,7 +163,7 @@ public static class SurrogateTrainer
     }
 
     private static double TrainEpoch(DiffusivityNetwork network, TorchSharp.Modules.OptimizerHelper optimizer, SurrogateSamples samples,
-        TrainingOptions options, int epoch, CancellationToken cancellation)
+        TrainingOptions options, int epoch, CancellationToken cancellation, IProgress<(int Epoch, int Done, int Total)>? batchProgress)
     {
         network.train();
         var random = new Random(unchecked((int)CounterRandom.Mix(options.Seed * 7919 + (ulong)epoch)));
@@ -203,6 +212,7 @@ public static class SurrogateTrainer
             batches++;
             scope.Dispose();
             optimizer.step();
+            batchProgress?.Report((epoch + 1, Math.Min(items.Length, start + options.BatchSize), items.Length));
         }
         return lossSum / Math.Max(1, batches);
     }

@@ -64,6 +64,9 @@ public sealed class TrainingTests : IDisposable
         Assert.Throws<ArgumentException>(() => SurrogateTrainer.Train(data, dir, options with { BatchSize = 2 }));
         Assert.Throws<ArgumentException>(() => SurrogateTrainer.Train(data, dir, options with { Augment = false }));
         Assert.Throws<ArgumentException>(() => SurrogateTrainer.Train(data, dir, options with { Optimizer = "sgd" }));
+        // A time budget shorter than an epoch stops at the next epoch boundary (here after epoch 3), everything saved.
+        var budgeted = SurrogateTrainer.Train(data, dir, options, timeBudget: TimeSpan.FromMilliseconds(1));
+        Assert.Equal([1, 2, 3], budgeted.Select(m => m.Epoch));
         var resumed = SurrogateTrainer.Train(data, dir, options);
         Assert.Equal([1, 2, 3, 4], resumed.Select(m => m.Epoch));
         var straight = SurrogateTrainer.Train(data, Path.Combine(_root, "straight"), options);
