@@ -36,6 +36,20 @@ internal static class AbcKernelComparison
             }).ToArray();
     }
 
+    /// <summary>The stand-in's exact η̄(θ) and covariance diag((0.015 η̄)²): what an ideal emulator of it would say.</summary>
+    private sealed class StandInEmulator : Surrogate.IDiffusivityEmulator
+    {
+        public (double[] Mean, double[,] Covariance)[] Predict(IReadOnlyList<double[]> thetas) =>
+            thetas.Select(t =>
+            {
+                double mean = (t[0] + t[1] + t[2]) / 3, e = t[3];
+                var eta = Enumerable.Range(0, 3).Select(i => 1 / (1 + Math.Exp(-(C[0] + C[1] * e + C[2] * e * e + C[3] * Math.Log(t[i] / mean) + C[4] * Math.Log(mean))))).ToArray();
+                var covariance = new double[3, 3];
+                for (int i = 0; i < 3; i++) covariance[i, i] = Math.Pow(0.015 * eta[i], 2);
+                return (eta, covariance);
+            }).ToArray();
+    }
+
     public static int Run(string[] args)
     {
         var target = DiffusivityTarget.Parse(args.Length > 0 ? args[0] : "0.40,0.50,0.60");
@@ -53,19 +67,23 @@ internal static class AbcKernelComparison
             ("olcm, 0.25 quantile", new LocalCovarianceKernel(), new QuantileToleranceSchedule(final, 0.25)),
             ("olcm, 0.1 quantile", new LocalCovarianceKernel(), new QuantileToleranceSchedule(final, 0.1)),
         };
+        // ABC started from the (ideal) emulator's posterior: the first generation at a finite tolerance, proposed near it.
+        var start = EmulatorPosterior.Sample(new StandInEmulator(), prior, target, final, seed).Posterior;
+        var started = new[] { 1.0, 2, 5 }.Select(f => ($"olcm, 0.1 quantile, emulator start at {f:0}·final", (ITransitionKernel)new LocalCovarianceKernel(),
+            (IToleranceSchedule)new QuantileToleranceSchedule(final, 0.1, first: f * final), (Population?)start)).ToArray();
         Console.WriteLine($"target η = ({target}), P = {population}, final tolerance {100 * final:G3} %");
-        Console.WriteLine("strategy                              calls   generations  final ESS  calls/ESS  posterior mean θ                       seconds");
+        Console.WriteLine("strategy                                      calls   generations  final ESS  calls/ESS  posterior mean θ                       seconds");
         string only = args.Length > 4 ? args[4] : "";
-        foreach (var (name, kernel, schedule) in strategies.Where(s => s.Name.Contains(only)))
+        foreach (var (name, kernel, schedule, initial) in strategies.Select(s => (s.Name, s.Kernel, s.Schedule, (Population?)null)).Concat(started).Where(s => s.Item1.Contains(only)))
         {
             var watch = Stopwatch.StartNew();
             var result = new AbcPmcSampler(prior, new StandIn(), new MeanAbsolutePercentageDistance(target), kernel, schedule,
-                [new MaxSimulations(3_000_000)], new AbcSettings(population, Seed: seed, BatchSize: 256)).Run();
+                [new MaxSimulations(3_000_000)], new AbcSettings(population, Seed: seed, BatchSize: 256)) { InitialProposal = initial }.Run();
             var posterior = result.Posterior!;
             string mean = string.Join(", ", posterior.Mean().Select(v => v.ToString("0.0000", CultureInfo.InvariantCulture)));
             string stop = result.ReachedFinalTolerance ? "" : $"  [stopped: {result.StopReason}]";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-36} {result.TotalSimulations,8} {result.Generations.Count,8} {posterior.EffectiveSampleSize,12:0} {result.TotalSimulations / posterior.EffectiveSampleSize,9:0.0}  ({mean})  {watch.Elapsed.TotalSeconds,6:0.0}{stop}"));
+                $"{name,-44} {result.TotalSimulations,8} {result.Generations.Count,8} {posterior.EffectiveSampleSize,12:0} {result.TotalSimulations / posterior.EffectiveSampleSize,9:0.0}  ({mean})  {watch.Elapsed.TotalSeconds,6:0.0}{stop}"));
         }
         return 0;
     }

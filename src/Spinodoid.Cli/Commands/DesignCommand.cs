@@ -25,6 +25,11 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         [DefaultValue("abc")]
         public string Method { get; init; } = "abc";
 
+        [CommandOption("--start <prior|emulator>")]
+        [Description("Where ABC's first generation draws from: prior (Algorithm 1; default) or emulator (near the emulator's posterior, at the final tolerance, importance-weighted against the prior: the same posterior with fewer CNN calls; refuses an unreachable target at once).")]
+        [DefaultValue("prior")]
+        public string Start { get; init; } = "prior";
+
         [CommandOption("--emulator <FILE>")]
         [Description("Emulator weights for --method emulator. Default: emulator.bin in the model's folder.")]
         public string? Emulator { get; init; }
@@ -138,13 +143,19 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
             "paper" => DesignMode.Paper,
             _ => throw new ArgumentException($"mode '{settings.Mode}' must be default or paper"),
         };
+        bool startFromEmulator = settings.Start.ToLowerInvariant() switch
+        {
+            "prior" => false,
+            "emulator" => true,
+            _ => throw new ArgumentException($"--start '{settings.Start}' must be prior or emulator"),
+        };
         var (porosityMin, porosityMax) = settings.PorosityRange is null ? ((double?)null, (double?)null) : OptionParsing.Range(settings.PorosityRange);
         var tolerances = settings.Tolerances?.Split(',', StringSplitOptions.TrimEntries).Select(t =>
             double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v / 100
             : throw new ArgumentException($"tolerance '{t}' in --tolerances is not a number (percent)")).ToArray();
         DesignRequest RequestFor(DiffusivityTarget t) => new(t, mode, settings.Population, settings.Tolerance / 100, settings.Quantile, tolerances, settings.Seed,
             porosityMin, porosityMax, settings.MaxSimulations, settings.MaxTime is double s ? TimeSpan.FromSeconds(s) : null,
-            settings.MinAcceptance / 100, settings.Batch);
+            settings.MinAcceptance / 100, settings.Batch, startFromEmulator);
         var solverOptions = settings.SolverOptions();
         var plan = new DesignValidationPlan(settings.ValidateCount, settings.ValidateSize, solverOptions,
             Refinement: new RefinementSettings(settings.Refine, settings.RefineTolerance / 100));
@@ -177,10 +188,13 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         // The report's "can this target be reached?" section, from the model's emulator when it has one.
         string reachabilityPath = settings.Emulator ?? Path.Combine(settings.Model ?? BundledModel.Locate(), "emulator.bin");
         using var reachability = emulator is null && model is not null && File.Exists(reachabilityPath) ? LoadEmulator(reachabilityPath, model) : null;
+        if (startFromEmulator && (model is null || reachability is null && emulator is null))
+            throw new ArgumentException(model is null ? "--start emulator needs --simulator surrogate (the emulator emulates the CNN)"
+                : $"--start emulator needs the model's emulator, {reachabilityPath}, which does not exist: build it with `spinodoid emulator build`");
 
         if (targets is null)
         {
-            var outcome = DesignPipeline.Run(new DesignJob(request, directory, plan) { Emulator = emulator, ReachabilityEmulator = reachability }, simulator, DesignReport.Files, new DesignProgress(), cancellation);
+            var outcome = DesignPipeline.Run(new DesignJob(request, directory, plan) { Emulator = emulator, ModelEmulator = reachability }, simulator, DesignReport.Files, new DesignProgress(), cancellation);
             Print(outcome);
             return outcome.Abc.StopReason.StartsWith("unreachable", StringComparison.Ordinal) ? 3 : 0;
         }
@@ -197,7 +211,7 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
                 continue;
             }
             AnsiConsole.MarkupLine($"[bold]row {row} ({row + 1} of {targets.Count})[/]: target η = {Markup.Escape(targets[row].ToString())} → {Markup.Escape(folder)}");
-            var outcome = DesignPipeline.Run(new DesignJob(RequestFor(targets[row]), folder, plan) { Emulator = emulator, ReachabilityEmulator = reachability }, simulator, DesignReport.Files, new DesignProgress(), cancellation);
+            var outcome = DesignPipeline.Run(new DesignJob(RequestFor(targets[row]), folder, plan) { Emulator = emulator, ModelEmulator = reachability }, simulator, DesignReport.Files, new DesignProgress(), cancellation);
             Print(outcome);
             AtomicFile.WriteText(table, DesignReport.BatchTable(directory, targets));
         }

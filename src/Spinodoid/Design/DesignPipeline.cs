@@ -36,11 +36,12 @@ public sealed record DesignJob(DesignRequest Request, string Directory, DesignVa
     public Surrogate.IDiffusivityEmulator? Emulator { get; init; }
 
     /// <summary>
-    /// When set (or when <see cref="Emulator"/> is), the outcome also says whether the target is within the η the prior's
-    /// structures can have (<see cref="ReachableSet"/>, <see cref="ReachabilityDraws"/> emulated prior draws): the report's
-    /// "what can be reached" section. Seconds; no structure generated.
+    /// The model's emulator, when there is one (<see cref="Emulator"/> stands in for it when only that is set). With it the
+    /// outcome also says whether the target is within the η the prior's structures can have (<see cref="ReachableSet"/>,
+    /// <see cref="ReachabilityDraws"/> emulated prior draws: the report's "can this target be reached?" section), and a
+    /// request with <see cref="DesignRequest.StartFromEmulator"/> starts ABC from the emulator's posterior.
     /// </summary>
-    public Surrogate.IDiffusivityEmulator? ReachabilityEmulator { get; init; }
+    public Surrogate.IDiffusivityEmulator? ModelEmulator { get; init; }
 
     /// <summary>Prior draws of the reachable set (default 20,000).</summary>
     public int ReachabilityDraws { get; init; } = 20_000;
@@ -121,9 +122,18 @@ public static class DesignPipeline
         using var folder = FolderLock.Acquire(job.Directory, "design run");
         var store = InverseDesign.Store(job.Directory, request, simulator);
         observer.Starting(job, simulator.Name, store.Load());
-        var abc = job.Emulator is { } emulator
-            ? observer.Sampling(_ => EmulatorPosterior.Design(emulator, request))
-            : observer.Sampling(progress => InverseDesign.Run(request, simulator, store, progress, cancellation));
+        var modelEmulator = job.ModelEmulator ?? job.Emulator;
+        AbcResult abc;
+        if (job.Emulator is { } emulator) abc = observer.Sampling(_ => EmulatorPosterior.Design(emulator, request));
+        else if (request.StartFromEmulator)
+        {
+            // ABC's first generation proposes near the emulator's posterior; an unreachable target is refused at once.
+            var start = EmulatorPosterior.Design(modelEmulator ?? throw new ArgumentException("starting ABC from the emulator needs the model's emulator (DesignJob.ModelEmulator)"), request);
+            abc = start.Posterior is { } initial
+                ? observer.Sampling(progress => InverseDesign.Run(request, simulator, store, progress, cancellation, initial))
+                : start;
+        }
+        else abc = observer.Sampling(progress => InverseDesign.Run(request, simulator, store, progress, cancellation));
 
         RefinementResult? refinement = null;
         if (plan.Count > 0 && abc.Posterior is { } posterior)
@@ -137,7 +147,7 @@ public static class DesignPipeline
                 }, refinementSettings, observer, cancellation);
         }
         // The same draws for a given seed and prior, so a resumed or repeated run draws the same picture.
-        var reachable = (job.ReachabilityEmulator ?? job.Emulator) is { } reach
+        var reachable = modelEmulator is { } reach
             ? observer.Run("reachable set", 1, _ => ReachableSet.Sample(reach, request.Prior(), job.ReachabilityDraws, request.Seed))
             : null;
         var outcome = new DesignOutcome(request, job.Directory, simulator.Name, abc, refinement, store) { Reachable = reachable };

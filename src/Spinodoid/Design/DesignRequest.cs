@@ -28,10 +28,14 @@ public enum DesignMode
 /// <param name="MaxTime">Optional wall-time limit.</param>
 /// <param name="MinAcceptanceRate">Stop when a generation accepts fewer than this fraction (after 10·P calls).</param>
 /// <param name="BatchSize">Proposals simulated together.</param>
+/// <param name="StartFromEmulator">Default mode only: the first generation proposes near the emulator's posterior (kernel
+/// around its particles, importance weights against the prior, so the ABC posterior is the same) at the final tolerance,
+/// instead of from the prior at ∞; measured with `bench … abc`: about 35 % fewer calls and half the calls per effective
+/// sample.</param>
 public sealed record DesignRequest(
     DiffusivityTarget Target, DesignMode Mode = DesignMode.Default, int? PopulationSize = null, double FinalTolerance = 0.01,
     double Quantile = 0.1, IReadOnlyList<double>? Tolerances = null, ulong Seed = 0, double? PorosityMin = null, double? PorosityMax = null,
-    long? MaxSimulations = null, TimeSpan? MaxTime = null, double MinAcceptanceRate = 0.001, int BatchSize = 32)
+    long? MaxSimulations = null, TimeSpan? MaxTime = null, double MinAcceptanceRate = 0.001, int BatchSize = 32, bool StartFromEmulator = false)
 {
     /// <summary>P: the given population size or the mode's default.</summary>
     public int Population => PopulationSize ?? (Mode == DesignMode.Paper ? 512 : 256);
@@ -40,7 +44,7 @@ public sealed record DesignRequest(
     public IToleranceSchedule Schedule() =>
         Tolerances is { Count: > 0 } list ? new FixedToleranceSchedule(list)
         : Mode == DesignMode.Paper ? FixedToleranceSchedule.LogSpaced(1.0, FinalTolerance, 9)
-        : new QuantileToleranceSchedule(FinalTolerance, Quantile);
+        : new QuantileToleranceSchedule(FinalTolerance, Quantile, first: StartFromEmulator ? FinalTolerance : double.PositiveInfinity);
 
     /// <summary>The prior of this request: the paper's, restricted to the porosity range.</summary>
     public SpinodoidDesignPrior Prior() => new(SpinodoidPrior.Paper, PorosityMin, PorosityMax);
@@ -64,7 +68,7 @@ public sealed record DesignRequest(
     public string Fingerprint(string simulator) => string.Join(";", $"target={Target.RoundTrip()}", $"mode={Mode}", $"P={Population}",
         $"final={FinalTolerance.ToString("R", CultureInfo.InvariantCulture)}", $"quantile={Quantile.ToString("R", CultureInfo.InvariantCulture)}",
         $"tolerances={string.Join("/", (Tolerances ?? []).Select(t => t.ToString("R", CultureInfo.InvariantCulture)))}", $"seed={Seed}",
-        $"porosity={RoundTrip(PorosityMin)}..{RoundTrip(PorosityMax)}", $"simulator={simulator}");
+        $"porosity={RoundTrip(PorosityMin)}..{RoundTrip(PorosityMax)}", $"simulator={simulator}") + (StartFromEmulator ? ";start=emulator" : "");
 
     private static string RoundTrip(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "";
 
@@ -78,6 +82,8 @@ public sealed record DesignRequest(
         if (MaxSimulations is < 1) throw new ArgumentException($"simulation budget {MaxSimulations} must be positive");
         if (MaxTime is TimeSpan limit && !(limit > TimeSpan.Zero))
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"wall-time limit {limit.TotalSeconds} s must be positive"));
+        if (StartFromEmulator && (Mode == DesignMode.Paper || Tolerances is { Count: > 0 }))
+            throw new ArgumentException("starting ABC from the emulator works with the default mode's quantile tolerances, not with the paper's mode or --tolerances");
         _ = Schedule();
         return this;
     }

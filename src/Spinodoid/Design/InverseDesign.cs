@@ -24,10 +24,15 @@ public static class InverseDesign
 
     /// <summary>The same for a validated request and its store.</summary>
     internal static AbcResult Run(DesignRequest validated, ISimulator simulator, IAbcStore store,
-        IProgress<AbcProgress>? progress, CancellationToken cancellation)
+        IProgress<AbcProgress>? progress, CancellationToken cancellation, Population? initialProposal = null)
     {
+        if (validated.StartFromEmulator != initialProposal is not null)
+            throw new ArgumentException(validated.StartFromEmulator ? "the request starts from the emulator's posterior but none was given" : "an initial proposal needs a request with StartFromEmulator");
         var sampler = new AbcPmcSampler(validated.Prior(), simulator, new MeanAbsolutePercentageDistance(validated.Target), validated.Kernel(),
-            validated.Schedule(), validated.StoppingRules(), new AbcSettings(validated.Population, validated.Seed, validated.BatchSize), store);
+            validated.Schedule(), validated.StoppingRules(), new AbcSettings(validated.Population, validated.Seed, validated.BatchSize), store)
+        {
+            InitialProposal = initialProposal,
+        };
         return sampler.Run(progress, cancellation);
     }
 }

@@ -81,6 +81,33 @@ public sealed class AbcPmcTests : IDisposable
     }
 
     [Fact]
+    public void AnInitialProposalAwayFromThePosteriorStillGivesTheAnalyticPosterior()
+    {
+        // A stand-in for an emulator's posterior that is wrong: shifted by (1.2, −1.0), about one posterior width.
+        var random = new SeededRandom(11);
+        var initial = new Population(0, FinalTolerance, Enumerable.Range(0, 1000).Select(_ =>
+        {
+            var (z1, z2) = CounterRandom.StandardNormalPair(random.NextUInt64());
+            return new Particle([2.2 + 0.9 * z1, -1.5 + 0.9 * z2], 1.0 / 1000, 0, [0, 0], 0);
+        }).ToArray(), 0, 0);
+        var sampler = new AbcPmcSampler(new FlatPrior(), new GaussianSimulator(), new EuclideanDistance(Observed), new LocalCovarianceKernel(),
+            new QuantileToleranceSchedule(FinalTolerance, first: FinalTolerance), [], new AbcSettings(PopulationSize: 800, Seed: 5, BatchSize: 256))
+        { InitialProposal = initial };
+        var result = sampler.Run();
+        var posterior = result.Posterior!;
+        Assert.Single(result.Generations);
+        Assert.Equal(FinalTolerance, posterior.Tolerance);
+        double ess = posterior.EffectiveSampleSize;
+        Assert.InRange(ess, 150, 800);
+        // Unweighted, the accepted draws would centre near (1.35, −0.8); the importance weights put them back on N(x_obs, 1 + τ²/4).
+        var mean = posterior.Mean();
+        for (int i = 0; i < 2; i++)
+            Assert.True(Math.Abs(mean[i] - Observed[i]) < 4 / Math.Sqrt(ess), $"mean[{i}] = {mean[i]:F3}, expected {Observed[i]} (ESS {ess:F0})");
+        double variance = 1 + FinalTolerance * FinalTolerance / 4;
+        Assert.True(Math.Abs(posterior.Covariance()[0, 0] - variance) < 4 * Math.Sqrt(2 / ess) * variance, $"var = {posterior.Covariance()[0, 0]:F3}");
+    }
+
+    [Fact]
     public void TheResultDoesNotDependOnTheBatchSize()
     {
         var a = Sampler(false, batch: 7).Run().Posterior!;

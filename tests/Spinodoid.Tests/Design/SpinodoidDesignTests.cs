@@ -130,10 +130,10 @@ public sealed class SpinodoidDesignTests : IDisposable
     }
 
     /// <summary>η̄_d = ε (0.2 + 2 a_d) with a small constant spread: η grows with porosity and with the length scale along d.</summary>
-    private sealed class PorosityEmulator : IDiffusivityEmulator
+    private sealed class PorosityEmulator(double bias = 1) : IDiffusivityEmulator
     {
         public (double[] Mean, double[,] Covariance)[] Predict(IReadOnlyList<double[]> thetas) =>
-            thetas.Select(t => (Enumerable.Range(0, 3).Select(d => t[3] * (0.2 + 2 * t[d])).ToArray(), new double[,] { { 1e-5, 0, 0 }, { 0, 1e-5, 0 }, { 0, 0, 1e-5 } })).ToArray();
+            thetas.Select(t => (Enumerable.Range(0, 3).Select(d => bias * t[3] * (0.2 + 2 * t[d])).ToArray(), new double[,] { { 1e-5, 0, 0 }, { 0, 1e-5, 0 }, { 0, 0, 1e-5 } })).ToArray();
     }
 
     [Fact]
@@ -159,10 +159,49 @@ public sealed class SpinodoidDesignTests : IDisposable
 
         // η_x = 0.05 with η_z = 0.9 needs a_z/a_x far beyond the prior's ratio of 3: no draw comes near, and the report says so.
         var far = new DiffusivityTarget(0.05, null, 0.9);
-        var refused = DesignPipeline.Run(new DesignJob(new DesignRequest(far, Seed: 3), Path.Combine(_root, "far")) { ReachabilityEmulator = emulator, Emulator = emulator, ReachabilityDraws = 2000 },
+        var refused = DesignPipeline.Run(new DesignJob(new DesignRequest(far, Seed: 3), Path.Combine(_root, "far")) { ModelEmulator = emulator, Emulator = emulator, ReachabilityDraws = 2000 },
             new SolverSimulator(16), DesignReport.Files);
         Assert.False(refused.Reachable!.Contains(far));
         Assert.Contains("Can this target be reached?</h2><p>No", File.ReadAllText(Path.Combine(_root, "far", "report.html")));
+    }
+
+    /// <summary>The forward map <see cref="PorosityEmulator"/> emulates: its mean with 1 % multiplicative scatter per structure seed.</summary>
+    private sealed class PorositySimulator : ISimulator
+    {
+        public string Name => "porosity toy";
+
+        public IReadOnlyList<double[]> Simulate(IReadOnlyList<Proposal> proposals, CancellationToken cancellation = default) =>
+            proposals.Select(p => Enumerable.Range(0, 3).Select(d =>
+                p.Theta[3] * (0.2 + 2 * p.Theta[d]) * (1 + 0.01 * CounterRandom.StandardNormalPair(CounterRandom.Mix(p.Seed + (ulong)d)).Item1)).ToArray()).ToArray();
+    }
+
+    [Fact]
+    public void AbcStartedFromTheEmulatorFindsThePosteriorThePriorStartFinds()
+    {
+        // An emulator 1.5 % off the simulator: its posterior is a shifted proposal, which the weights must correct.
+        var emulator = new PorosityEmulator(bias: 1.015);
+        var target = new DiffusivityTarget(0.2, 0.25, 0.3);
+        var request = new DesignRequest(target, PopulationSize: 600, FinalTolerance: 0.02, Seed: 4, BatchSize: 256);
+        var fromPrior = DesignPipeline.Run(new DesignJob(request, Path.Combine(_root, "prior")), new PorositySimulator()).Abc;
+        var started = DesignPipeline.Run(new DesignJob(request with { StartFromEmulator = true }, Path.Combine(_root, "emulator")) { ModelEmulator = emulator },
+            new PorositySimulator()).Abc;
+        Assert.True(fromPrior.ReachedFinalTolerance && started.ReachedFinalTolerance, started.StopReason);
+        // One generation, at the final tolerance: the emulator's posterior was close enough to accept from at once.
+        Assert.Single(started.Generations);
+        Assert.Equal(0.02, started.Posterior!.Tolerance);
+        Assert.All(started.Posterior.Particles, p => Assert.True(p.Distance <= 0.02));
+        // Importance weights against the prior keep it exact: both posterior means agree within their Monte Carlo errors.
+        var (a, b) = (fromPrior.Posterior!, started.Posterior);
+        var (va, vb) = (a.Covariance(), b.Covariance());
+        for (int i = 0; i < 4; i++)
+        {
+            double error = Math.Sqrt(va[i, i] / a.EffectiveSampleSize + vb[i, i] / b.EffectiveSampleSize);
+            Assert.True(Math.Abs(a.Mean()[i] - b.Mean()[i]) < 4 * error, $"θ{i}: {a.Mean()[i]} from the prior, {b.Mean()[i]} from the emulator (±{error})");
+        }
+        // The start is part of the run's identity: a prior-started folder does not resume as an emulator-started one.
+        Assert.Throws<ArgumentException>(() => DesignPipeline.Run(new DesignJob(request with { StartFromEmulator = true }, Path.Combine(_root, "prior")) { ModelEmulator = emulator },
+            new PorositySimulator()));
+        Assert.Throws<ArgumentException>(() => (request with { StartFromEmulator = true, Mode = DesignMode.Paper }).Validated());
     }
 
     [Fact]

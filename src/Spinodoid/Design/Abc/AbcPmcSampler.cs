@@ -49,6 +49,14 @@ public sealed class AbcPmcSampler(
 {
     private const int MaxRedraws = 100_000;
 
+    /// <summary>
+    /// Where the first generation proposes from: null = the prior (Algorithm 1). Otherwise a population standing in for a
+    /// generation before the first (e.g. an emulator's posterior): the first generation perturbs its particles with
+    /// <see cref="MultivariateGaussianKernel"/> at the schedule's <see cref="IToleranceSchedule.First"/> tolerance and
+    /// weights them π(θ) / Σ_q w_q K(θ | θ_q) like any later generation, so the result targets the same ABC posterior.
+    /// </summary>
+    public Population? InitialProposal { get; init; }
+
     /// <summary>Runs (or resumes from the store) until the final tolerance or a stopping rule.</summary>
     public AbcResult Run(IProgress<AbcProgress>? progress = null, CancellationToken cancellation = default)
     {
@@ -74,8 +82,8 @@ public sealed class AbcPmcSampler(
                     total, closest, clock.Elapsed);
 
             var generationClock = Stopwatch.StartNew();
-            var previous = t == 0 ? null : generations[^1];
-            var fitted = previous is null ? null : kernel.Fit(previous, tolerance);
+            var previous = t == 0 ? InitialProposal : generations[^1];
+            var fitted = previous is null ? null : t == 0 ? new MultivariateGaussianKernel().Fit(previous, tolerance) : kernel.Fit(previous, tolerance);
             var cumulative = previous is null ? null : CumulativeWeights(previous);
             var accepted = new List<(double[] Theta, double Distance, double[] Summary, ulong Seed)>(p);
             long calls = 0;

@@ -49,20 +49,26 @@ public sealed class FixedToleranceSchedule : IToleranceSchedule
 /// </summary>
 public sealed class QuantileToleranceSchedule : IToleranceSchedule
 {
-    /// <summary>A schedule ending at <paramref name="final"/> taking the <paramref name="quantile"/> of distances each time.</summary>
-    public QuantileToleranceSchedule(double final, double quantile = 0.1)
+    /// <summary>
+    /// A schedule ending at <paramref name="final"/> taking the <paramref name="quantile"/> of distances each time; the
+    /// first generation at <paramref name="first"/> (default +∞: accept every draw, right for draws from the prior; a
+    /// finite one for a first generation proposed near the posterior, see <see cref="AbcPmcSampler.InitialProposal"/>).
+    /// </summary>
+    public QuantileToleranceSchedule(double final, double quantile = 0.1, double first = double.PositiveInfinity)
     {
         if (!(final > 0)) throw new ArgumentException($"final tolerance {final} must be positive");
         if (!(quantile > 0 && quantile < 1)) throw new ArgumentException($"quantile {quantile} must be in (0, 1)");
+        if (!(first >= final)) throw new ArgumentException($"first tolerance {first} must be at least the final {final}");
         Final = final;
         Quantile = quantile;
+        First = first;
     }
 
     /// <summary>The quantile of the previous distances (default 0.1: fewest simulator calls per effective sample in `bench … abc`; the median took about twice as many).</summary>
     public double Quantile { get; }
 
     /// <inheritdoc />
-    public double First => double.PositiveInfinity;
+    public double First { get; }
 
     /// <inheritdoc />
     public double Final { get; }
