@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Rebuild the bundled compact model from the sub-voxel dataset shards (issue #12). Every step resumes where it
+# stopped (merge is skipped when done, `train` resumes from its last epoch, `evaluate` and `emulator build` are
+# quick), so the same command continues after an interruption or a `--max-time` stop.
+#
+#   scripts/bundled-model/rebuild.sh                   # all steps
+#   MAX_TIME=3000 scripts/bundled-model/rebuild.sh     # train for at most 50 more minutes, then stop on an epoch boundary
+#
+# Environment: SPINODOID (the program; default: a Release build of this clone), OUT (the new model's folder; default
+# out/compact-subvoxel-model), EPOCHS (default 11: about 105 minutes of training on this 2-core machine, run alone —
+# a CPU-bound job beside libtorch slows it several times over), MAX_TIME (seconds for this call's training).
+# It writes nothing into models/ or data/compact: replacing the bundled model and dataset, and its card, are a
+# reviewed commit.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$repo"
+if [ -z "${SPINODOID:-}" ]; then
+  dotnet build -c Release src/Spinodoid.Cli > /dev/null
+  SPINODOID="dotnet $repo/src/Spinodoid.Cli/bin/Release/net10.0/spinodoid.dll"
+fi
+out=${OUT:-$repo/out/compact-subvoxel-model}
+data=$repo/data/compact-subvoxel
+epochs=${EPOCHS:-11}
+
+# 1. The four shards into one table (equal to an unsharded run's).
+if [ ! -f "$data/manifest.json" ]; then
+  for k in 0 1 2 3; do
+    grep -q '"complete": true' "data/compact-subvoxel-parts/part-$k/manifest.json" \
+      || { echo "shard $k is not complete: finish it first (data/compact-subvoxel-parts/README.md)" >&2; exit 1; }
+  done
+  $SPINODOID dataset merge data/compact-subvoxel-parts/part-0 data/compact-subvoxel-parts/part-1 \
+    data/compact-subvoxel-parts/part-2 data/compact-subvoxel-parts/part-3 --out "$data"
+fi
+
+# 2. Training (builds the 64³ input cache first: about 13 minutes for 12,288 structures).
+mkdir -p "$out"
+start=$(date +%s)
+$SPINODOID train --data "$data" --network compact --epochs "$epochs" --seed 1 --out "$out" ${MAX_TIME:+--max-time "$MAX_TIME"}
+echo "training call: $(( $(date +%s) - start )) s"
+done_epochs=$(sed -n 's/.*"epochs_done":\([0-9]*\).*/\1/p' "$out/training.json")
+if [ "$done_epochs" -lt "$epochs" ]; then
+  echo "training at epoch $done_epochs of $epochs: run this script again to go on"
+  exit 0
+fi
+
+# 3. The paper's Table 1 (MSE of the logits and MAPE per direction for each split) and Figure 5 (test split).
+for split in train validation test; do
+  (cd "$out" && $SPINODOID evaluate --model "$out" --data "$data" --split "$split" --png "figure5-$split.png")
+done
+
+# 4. The emulator of the new CNN (4,000 prior draws).
+[ -f "$out/emulator.bin" ] || $SPINODOID emulator build --model "$out"
+echo "new model in $out; next: compare with models/compact, then replace it and data/compact, update the model card"
