@@ -28,6 +28,7 @@ internal static class AbcEmulatorAgreement
         var targets = new List<DiffusivityTarget> { new(0.40, 0.50, 0.60), new(0.25, 0.375, 0.50) };
         targets.AddRange(SpreadTargets(emulator, spread));
         Console.WriteLine($"model {modelDirectory}; run folders under {output}; targets: {string.Join("; ", targets)}");
+        Console.WriteLine("(calls: CNN calls for abc, emulator evaluations for emulator)");
         Console.WriteLine("target η              method    calls   seconds  posterior mean θ (95 % interval)                                                    agree a_x a_y a_z ε");
         int agreeing = 0, compared = 0;
         for (int i = 0; i < targets.Count; i++)
@@ -35,7 +36,7 @@ internal static class AbcEmulatorAgreement
             var request = new DesignRequest(targets[i], Seed: 1);
             var abc = DesignPipeline.Run(new DesignJob(request, Path.Combine(output, $"target-{i}-abc")), simulator).Abc;
             var fast = DesignPipeline.Run(new DesignJob(request, Path.Combine(output, $"target-{i}-emulator")) { Emulator = emulator }, simulator).Abc;
-            if (abc.Posterior is not { } a || fast.Posterior is not { } e)
+            if (abc.Posterior is not { } a || fast.Posterior is not { } e || !abc.ReachedFinalTolerance)
             {
                 Console.WriteLine($"{targets[i],-21} no posterior: ABC '{abc.StopReason}', emulator '{fast.StopReason}'");
                 continue;

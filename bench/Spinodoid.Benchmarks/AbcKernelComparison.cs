@@ -69,7 +69,7 @@ internal static class AbcKernelComparison
         };
         // ABC started from the (ideal) emulator's posterior: the first generation at a finite tolerance, proposed near it.
         var start = EmulatorPosterior.Sample(new StandInEmulator(), prior, target, final, seed).Posterior;
-        var started = new[] { 1.0, 2, 5 }.Select(f => ($"olcm, 0.1 quantile, emulator start at {f:0}·final", (ITransitionKernel)new LocalCovarianceKernel(),
+        var started = new[] { 1.0, 2, 5 }.Select(f => ($"olcm, 0.1 quantile, emulator start at {f:0}·final (multivariate first)", (ITransitionKernel)new LocalCovarianceKernel(),
             (IToleranceSchedule)new QuantileToleranceSchedule(final, 0.1, first: f * final), (Population?)start)).ToArray();
         Console.WriteLine($"target η = ({target}), P = {population}, final tolerance {100 * final:G3} %");
         Console.WriteLine("strategy                                      calls   generations  final ESS  calls/ESS  posterior mean θ                       seconds");

@@ -22,6 +22,7 @@ internal static class EmulatorAccuracy
         int thetas = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 12;
         int seeds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 8;
         ulong drawSeed = args.Length > 3 ? ulong.Parse(args[3], CultureInfo.InvariantCulture) : 20261202;
+        if (seeds < 2) throw new ArgumentException($"seeds {seeds} must be at least 2 (a standard error needs two)");
         TorchRuntime.EnsureInitialised();
         using var model = SurrogateModel.Load(modelDirectory);
         using var emulator = DiffusivityEmulator.Load(Path.Combine(modelDirectory, "emulator.bin"));
@@ -44,14 +45,14 @@ internal static class EmulatorAccuracy
             var solverMean = Enumerable.Range(0, 3).Select(d => solved.Average(e => e[d])).ToArray();
             var solverSe = Enumerable.Range(0, 3).Select(d => Math.Sqrt(solved.Sum(e => Math.Pow(e[d] - solverMean[d], 2)) / (seeds - 1) / seeds)).ToArray();
             var cnnMean = Enumerable.Range(0, 3).Select(d => predicted.Average(e => e[d])).ToArray();
-            for (int d = 0; d < 3; d++)
-            {
-                if (solverMean[d] <= 0) continue;
-                errors.Add((Math.Abs(emulated[d] / solverMean[d] - 1), Math.Abs(emulated[d] / cnnMean[d] - 1), Math.Abs(cnnMean[d] / solverMean[d] - 1), solverSe[d] / solverMean[d]));
-            }
-            var last = errors.TakeLast(3).ToArray();
+            // Directions where the solver or the CNN says η = 0 (no percolation) have no relative error.
+            var last = Enumerable.Range(0, 3).Where(d => solverMean[d] > 0 && cnnMean[d] > 0)
+                .Select(d => (EmuSolver: Math.Abs(emulated[d] / solverMean[d] - 1), EmuCnn: Math.Abs(emulated[d] / cnnMean[d] - 1),
+                    CnnSolver: Math.Abs(cnnMean[d] / solverMean[d] - 1), StandardError: solverSe[d] / solverMean[d])).ToArray();
+            errors.AddRange(last);
+            if (last.Length == 0) { Console.WriteLine($"{V(theta),-36} no direction percolates"); continue; }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{V(theta),-36} {V(emulated),-24} {V(cnnMean),-24} {V(solverMean)} ± {100 * solverSe.Max() / solverMean.Min():0.00} %   {100 * last.Average(e => e.EmuSolver),6:0.00}        {100 * last.Average(e => e.EmuCnn),6:0.00}      {100 * last.Average(e => e.CnnSolver),6:0.00}"));
+                $"{V(theta),-36} {V(emulated),-24} {V(cnnMean),-24} {V(solverMean)} ± {100 * last.Max(e => e.StandardError):0.00} %   {100 * last.Average(e => e.EmuSolver),6:0.00}        {100 * last.Average(e => e.EmuCnn),6:0.00}      {100 * last.Average(e => e.CnnSolver),6:0.00}"));
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"mean |relative error| over {errors.Count} (θ, direction): emulator vs solver mean {100 * errors.Average(e => e.EmuSolver):0.00} % (max {100 * errors.Max(e => e.EmuSolver):0.00} %), " +

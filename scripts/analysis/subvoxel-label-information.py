@@ -30,7 +30,7 @@ common = sorted(set(voxel) & set(subvoxel))
 if not common:
     sys.exit("no rows in common")
 
-features, target = [], []
+features, target, structure = [], [], []
 for i in common:
     v, s = voxel[i], subvoxel[i]
     assert v["seed"] == s["seed"] and v["a_x"] == s["a_x"], f"row {i} is not the same structure"
@@ -42,11 +42,12 @@ for i in common:
             continue
         features.append([lengths[d], lengths.mean(), porosity, np.log(ev)])
         target.append(np.log(es / ev))
-features, target = np.array(features), np.array(target)
+        structure.append(i)
+features, target, structure = np.array(features), np.array(target), np.array(structure)
 
 
-def cubic(columns):
-    z = (columns - columns.mean(0)) / columns.std(0)
+def cubic(columns, reference):
+    z = (columns - reference.mean(0)) / reference.std(0)
     terms = [np.ones(len(z))]
     for degree in (1, 2, 3):
         for combination in itertools.combinations_with_replacement(range(z.shape[1]), degree):
@@ -54,13 +55,15 @@ def cubic(columns):
     return np.array(terms).T
 
 
-order = np.random.default_rng(0).permutation(len(target))
-train, test = order[: 3 * len(order) // 4], order[3 * len(order) // 4:]
+# Held out by structure: the three directions of one structure are all on one side.
+held_out = set(np.random.default_rng(0).permutation(common)[: len(common) // 4].tolist())
+test = np.array([k for k in range(len(target)) if structure[k] in held_out])
+train = np.array([k for k in range(len(target)) if structure[k] not in held_out])
 print(f"{len(common)} structures labelled both ways, {len(target)} (structure, direction) pairs; "
       f"eta_subvoxel / eta_voxel: mean {np.exp(target).mean():.4f}, std of the log {target.std():.4f}")
-for name, columns in (("theta only (a_d, mean a, porosity)", features[:, :3]),
+for name, columns in (("theta only (log a_d, mean log a, porosity)", features[:, :3]),
                       ("theta and the voxel eta", features)):
-    design = cubic(columns)
+    design = cubic(columns, columns[train])
     coefficients, *_ = np.linalg.lstsq(design[train], target[train], rcond=None)
     residual = target[test] - design[test] @ coefficients
     print(f"cubic fit on {name}: held-out |residual| of log ratio mean {np.abs(residual).mean():.4f}, "

@@ -31,7 +31,7 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         public string Start { get; init; } = "prior";
 
         [CommandOption("--emulator <FILE>")]
-        [Description("Emulator weights for --method emulator. Default: emulator.bin in the model's folder.")]
+        [Description("Emulator weights for --method emulator, --start emulator and the report's reachable set. Default: emulator.bin in the model's folder.")]
         public string? Emulator { get; init; }
 
         [CommandOption("--targets <CSV>")]
@@ -185,12 +185,17 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
             _ => throw new ArgumentException($"--method '{settings.Method}' must be abc or emulator"),
         };
         using var __ = emulator;
-        // The report's "can this target be reached?" section, from the model's emulator when it has one.
-        string reachabilityPath = settings.Emulator ?? Path.Combine(settings.Model ?? BundledModel.Locate(), "emulator.bin");
-        using var reachability = emulator is null && model is not null && File.Exists(reachabilityPath) ? LoadEmulator(reachabilityPath, model) : null;
-        if (startFromEmulator && (model is null || reachability is null && emulator is null))
-            throw new ArgumentException(model is null ? "--start emulator needs --simulator surrogate (the emulator emulates the CNN)"
-                : $"--start emulator needs the model's emulator, {reachabilityPath}, which does not exist: build it with `spinodoid emulator build`");
+        if (startFromEmulator && emulator is not null)
+            throw new ArgumentException("--start emulator is for --method abc; --method emulator has no ABC generations to start");
+        if (startFromEmulator && model is null)
+            throw new ArgumentException("--start emulator needs --simulator surrogate (the emulator emulates the CNN)");
+        if (settings.Emulator is { } given && !File.Exists(given))
+            throw new FileNotFoundException($"--emulator '{given}' does not exist; build one with `spinodoid emulator build --out {given}`");
+        // The report's "can this target be reached?" section (and --start emulator), from the model's emulator when it has one.
+        string? reachabilityPath = model is null ? null : settings.Emulator ?? Path.Combine(settings.Model ?? BundledModel.Locate(), "emulator.bin");
+        using var reachability = emulator is null && model is not null && File.Exists(reachabilityPath) ? LoadEmulator(reachabilityPath!, model) : null;
+        if (startFromEmulator && reachability is null)
+            throw new ArgumentException($"--start emulator needs the model's emulator, {reachabilityPath}, which does not exist: build it with `spinodoid emulator build`");
 
         if (targets is null)
         {

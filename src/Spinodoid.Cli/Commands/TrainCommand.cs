@@ -51,7 +51,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public ulong Seed { get; init; }
 
         [CommandOption("--max-time <SECONDS>")]
-        [Description("After the first epoch, start no epoch that would end after this much wall time (at the last epoch's pace); the same command resumes later.")]
+        [Description("Wall-time budget of this call, the input cache's build included: after the first epoch, start no epoch that would end past it (at the last epoch's pace); the same command resumes later.")]
         public double? MaxTime { get; init; }
 
         [CommandOption("--no-augment")]
@@ -70,13 +70,14 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         OutputPaths.CheckFolder(settings.Out);
         AnsiConsole.MarkupLine($"training [bold]{Markup.Escape(options.Architecture.Name)}[/] on {Markup.Escape(settings.Data)} → {Markup.Escape(settings.Out)} " +
                                "(interrupt at any time; the same command resumes from the last finished epoch)");
+        if (settings.MaxTime is <= 0) throw new ArgumentException($"--max-time {settings.MaxTime} must be positive (seconds)");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         // The input cache (every structure regenerated from its θ and seed: minutes for a large dataset) with its own bar.
         var dataset = Spinodoid.Datasets.DatasetStore.Load(settings.Data);
         if (!Spinodoid.Datasets.InputCache.IsCurrent(settings.Data, dataset.Manifest.Profile))
             ProgressBarStages.Instance.Run($"building the CNN inputs of {dataset.Rows.Count:N0} structures", dataset.Rows.Count,
                 progress => Spinodoid.Datasets.InputCache.Build(settings.Data, progress, cancellation));
         int done = 0;
-        if (settings.MaxTime is <= 0) throw new ArgumentException($"--max-time {settings.MaxTime} must be positive (seconds)");
         AnsiConsole.Progress().AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
@@ -96,7 +97,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                     within.Description = $"epoch {b.Epoch}: {b.Done:N0}/{b.Total:N0} samples";
                 });
                 var history = SurrogateTrainer.Train(settings.Data, settings.Out, options, progress, cancellation,
-                    settings.MaxTime is double s ? TimeSpan.FromSeconds(s) : null, batches);
+                    settings.MaxTime is double s ? TimeSpan.FromSeconds(Math.Max(0, s - clock.Elapsed.TotalSeconds)) : null, batches);
                 done = history.Count;
             });
         if (done < options.Epochs)

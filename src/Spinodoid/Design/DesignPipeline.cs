@@ -129,9 +129,10 @@ public static class DesignPipeline
         {
             // ABC's first generation proposes near the emulator's posterior; an unreachable target is refused at once.
             var start = EmulatorPosterior.Design(modelEmulator ?? throw new ArgumentException("starting ABC from the emulator needs the model's emulator (DesignJob.ModelEmulator)"), request);
+            // A refusal made no simulator call: the emulator's evaluations are not the CNN's.
             abc = start.Posterior is { } initial
                 ? observer.Sampling(progress => InverseDesign.Run(request, simulator, store, progress, cancellation, initial))
-                : start;
+                : start with { TotalSimulations = 0 };
         }
         else abc = observer.Sampling(progress => InverseDesign.Run(request, simulator, store, progress, cancellation));
 

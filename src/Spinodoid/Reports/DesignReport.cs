@@ -37,6 +37,7 @@ public static class DesignReport
         {
             ["target"] = new JsonArray(request.Target.Components.Select(c => c is double v ? JsonValue.Create(v) : null).ToArray<JsonNode?>()),
             ["mode"] = request.Mode.ToString().ToLowerInvariant(), ["kernel"] = request.Kernel().Name,
+            ["start"] = request.StartFromEmulator ? "emulator posterior (first generation: multivariate kernel at the final tolerance)" : "prior",
             ["tolerance_schedule"] = request.Schedule() is FixedToleranceSchedule f ? string.Join(",", f.Tolerances.Select(t => t.ToString("G4", Invariant))) : string.Create(Invariant, $"quantile {request.Quantile} → {request.FinalTolerance}"),
             ["final_tolerance"] = request.FinalTolerance, ["population_size"] = request.Population, ["seed"] = request.Seed,
             ["porosity_range"] = new JsonArray(request.PorosityMin, request.PorosityMax), ["simulator"] = outcome.Simulator,
@@ -60,19 +61,19 @@ public static class DesignReport
             json["posterior_mean_theta"] = string.Join(",", mean.Select(v => v.ToString("G5", Invariant)));
         }
         if (validation is not null) json["validation"] = ValidationJson(validation, request.Target);
-        if (outcome.Reachable is { } reachable) json["reachability"] = ReachabilityJson(reachable, request.Target);
+        if (outcome.Reachable is { } reachable) json["reachability"] = ReachabilityJson(reachable, request.Target, ReachableLimit(request));
         if (refinement is { Rounds.Count: > 1 } || refinement?.Jacobian is not null) json["refinement"] = RefinementJson(refinement);
         return json;
     }
 
     /// <summary>Whether the target is among the emulated η of the prior's draws, and the nearest of them.</summary>
-    public static JsonObject ReachabilityJson(ReachableSet reachable, DiffusivityTarget target)
+    public static JsonObject ReachabilityJson(ReachableSet reachable, DiffusivityTarget target, double limit = EmulatorPosterior.UnreachableDistance)
     {
         var (theta, eta, distance) = reachable.Nearest(target);
         return new JsonObject
         {
             ["source"] = "emulator", ["prior_draws"] = reachable.Theta.Count,
-            ["reachable"] = distance <= EmulatorPosterior.UnreachableDistance, ["limit"] = EmulatorPosterior.UnreachableDistance,
+            ["reachable"] = distance <= limit, ["limit"] = limit,
             ["nearest_distance"] = distance, ["nearest_eta"] = new JsonArray(eta.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()),
             ["nearest_theta"] = Named(theta),
         };
@@ -486,7 +487,10 @@ public static class DesignReport
     }
 
     private static string PorosityNote(DesignRequest request) =>
-        request.PorosityMin is null && request.PorosityMax is null ? "" : string.Create(Invariant, $" with porosity {request.PorosityMin ?? 0.3:0.###}–{request.PorosityMax ?? 0.85:0.###}");
+        request.PorosityMin is null && request.PorosityMax is null ? "" : string.Create(Invariant, $" with porosity {request.PorosityMin ?? SpinodoidPrior.Paper.PorosityMin:0.###}–{request.PorosityMax ?? SpinodoidPrior.Paper.PorosityMax:0.###}");
+
+    /// <summary>The reachability limit of <see cref="EmulatorPosterior.Design"/>: max(5 %, 3 τ).</summary>
+    private static double ReachableLimit(DesignRequest request) => Math.Max(EmulatorPosterior.UnreachableDistance, 3 * request.FinalTolerance);
 
     private static string StepNote(RefinementRound round) => round.Step is null ? "" : string.Join(", ", new[]
     {
@@ -508,10 +512,11 @@ public static class DesignReport
         if (reachable is not null)
         {
             var (nearTheta, nearEta, distance) = reachable.Nearest(request.Target);
-            bool inside = distance <= EmulatorPosterior.UnreachableDistance;
+            double limit = ReachableLimit(request);
+            bool inside = distance <= limit;
             html.Append("<h2>Can this target be reached?</h2><p>").Append(WebUtility.HtmlEncode(string.Create(Invariant,
                 $"{(inside ? "Yes" : "No")}: of {reachable.Theta.Count:N0} structures' parameters drawn from the prior{PorosityNote(request)}, the emulator's mean η nearest to the target is " +
-                $"({string.Join(", ", nearEta.Select(v => v.ToString("0.000", Invariant)))}), {100 * distance:0.##} % from it (reachable means within {100 * EmulatorPosterior.UnreachableDistance:0} %), " +
+                $"({string.Join(", ", nearEta.Select(v => v.ToString("0.000", Invariant)))}), {100 * distance:0.##} % from it (reachable means within {100 * limit:0.#} %, the rule `--method emulator` refuses by), " +
                 $"at θ = ({string.Join(", ", nearTheta.Select(v => v.ToString("0.0000", Invariant)))}). " +
                 $"The pictures show every η the prior's structures can have: the anisotropy by porosity, then the η_x–η_y plane in four porosity bands; " +
                 $"the target (when all three directions are given) and the paper's two targets are the crosses. `spinodoid reachable` draws more.")))

@@ -162,6 +162,8 @@ public sealed class SurrogateModel : IDisposable
                 x = new float[count]; y = new float[count]; z = new float[count];
                 foreach (var (permutation, flips) in Augmentation.CubeSymmetries(SymmetryAveraging))
                 {
+                    // Each pass's activations are freed before the next (the chunk size bounds one pass, not 48).
+                    using var pass = NewDisposeScope();
                     var output = Network.forward(Augmentation.Transform(batch, permutation, flips).contiguous()).data<float>().ToArray();
                     // Output k is the η along the original axis permutation[k].
                     for (int s = 0; s < count; s++)

@@ -186,8 +186,10 @@ public sealed class SpinodoidDesignTests : IDisposable
         var started = DesignPipeline.Run(new DesignJob(request with { StartFromEmulator = true }, Path.Combine(_root, "emulator")) { ModelEmulator = emulator },
             new PorositySimulator()).Abc;
         Assert.True(fromPrior.ReachedFinalTolerance && started.ReachedFinalTolerance, started.StopReason);
-        // One generation, at the final tolerance: the emulator's posterior was close enough to accept from at once.
+        // One generation, at the final tolerance, with a useful share of its proposals accepted.
         Assert.Single(started.Generations);
+        Assert.True(started.Posterior!.AcceptanceRate > 0.05, $"acceptance {started.Posterior.AcceptanceRate:P1}");
+        Assert.True(started.Posterior.EffectiveSampleSize > 100, $"ESS {started.Posterior.EffectiveSampleSize:0}");
         Assert.Equal(0.02, started.Posterior!.Tolerance);
         Assert.All(started.Posterior.Particles, p => Assert.True(p.Distance <= 0.02));
         // Importance weights against the prior keep it exact: both posterior means agree within their Monte Carlo errors.

@@ -66,6 +66,14 @@ public class NetworkTests
         double averagedGap = Largest(averaged[1], (averaged[0].Z, averaged[0].X, averaged[0].Y));
         Assert.True(averagedGap < 1e-5, $"averaged predictions differ by {averagedGap:G3}");
         Assert.True(plainGap > 100 * averagedGap, $"the plain network should not be symmetric (gap {plainGap:G3})");
+        // Over the 6 axis permutations alone, a turn without the mirror is matched too.
+        var permuted = new byte[counts.Length];
+        for (int z = 0; z < side; z++)
+            for (int y = 0; y < side; y++)
+                for (int x = 0; x < side; x++) permuted[(z * side + y) * side + x] = counts[(x * side + z) * side + y];
+        model.SymmetryAveraging = 6;
+        var six = model.Predict([counts, permuted]);
+        Assert.True(Largest(six[1], (six[0].Z, six[0].X, six[0].Y)) < 1e-5, "6-element average of a permuted structure");
         Assert.Throws<ArgumentException>(() => model.SymmetryAveraging = 5);
     }
 
