@@ -225,14 +225,15 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         return 0;
     }
 
-    /// <summary>The emulator, with a warning when its card says it was built for other CNN weights.</summary>
+    /// <summary>The emulator, with a warning when its card says it was built for other CNN weights or symmetry averaging.</summary>
     private static DiffusivityEmulator LoadEmulator(string path, SurrogateModel model)
     {
         var emulator = DiffusivityEmulator.Load(path);
-        if (File.Exists(path + ".card.json") &&
-            System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path + ".card.json"))?["model_weights_sha256"]?.GetValue<string>() is { } digest &&
-            digest != model.WeightsDigest)
+        var card = File.Exists(path + ".card.json") ? System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path + ".card.json")) : null;
+        if (card?["model_weights_sha256"]?.GetValue<string>() is { } digest && digest != model.WeightsDigest)
             AnsiConsole.MarkupLine($"[yellow]the emulator {Markup.Escape(path)} was built for other CNN weights (sha256:{Markup.Escape(digest)}, this model sha256:{Markup.Escape(model.WeightsDigest ?? "?")}): rebuild it with `spinodoid emulator build`[/]");
+        else if (card is not null && (card["model_symmetry_averaging"]?.GetValue<int>() ?? 1) != model.SymmetryAveraging)
+            AnsiConsole.MarkupLine($"[yellow]the emulator {Markup.Escape(path)} was built for the CNN averaged over {card["model_symmetry_averaging"]?.GetValue<int>() ?? 1} symmetries, this model averages over {model.SymmetryAveraging}: rebuild it with `spinodoid emulator build`[/]");
         return emulator;
     }
 

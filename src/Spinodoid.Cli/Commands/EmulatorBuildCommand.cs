@@ -74,7 +74,7 @@ internal sealed class EmulatorBuildCommand : Command<EmulatorBuildCommand.Settin
         emulator.Save(output);
         var card = new JsonObject(ProgramInfo.Header())
         {
-            ["kind"] = "spinodoid emulator", ["model"] = Path.GetFileName(Path.GetFullPath(modelDirectory).TrimEnd(Path.DirectorySeparatorChar)), ["model_weights_sha256"] = model.WeightsDigest,
+            ["kind"] = "spinodoid emulator", ["model"] = Path.GetFileName(Path.GetFullPath(modelDirectory).TrimEnd(Path.DirectorySeparatorChar)), ["model_weights_sha256"] = model.WeightsDigest, ["model_symmetry_averaging"] = model.SymmetryAveraging,
             ["draws"] = settings.Draws, ["kept"] = draws.Count, ["train"] = train.Count, ["held_out"] = test.Count, ["epochs"] = settings.Epochs,
             ["seed"] = settings.Seed, ["held_out_mape_of_mean_vs_single_structures"] = Math.Round(mape, 5),
             ["held_out_fraction_within_95_percent"] = Math.Round(inside, 4),
