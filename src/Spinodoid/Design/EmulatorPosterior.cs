@@ -121,7 +121,7 @@ public static class EmulatorPosterior
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var result = Sample(emulator, request.Prior(), request.Target, request.FinalTolerance, request.Seed, draws);
         string Vector(double[] v) => string.Join(", ", v.Select(x => x.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)));
-        double limit = Math.Max(UnreachableDistance, 3 * request.FinalTolerance);
+        double limit = UnreachableLimit(request.FinalTolerance);
         if (result.NearestDistance > limit)
             return new AbcResult([], false,
                 string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -136,6 +136,9 @@ public static class EmulatorPosterior
 
     /// <summary>Mean |relative error| between the target and the nearest emulated η̄ beyond which a target is unreachable.</summary>
     public const double UnreachableDistance = 0.05;
+
+    /// <summary>The limit a design at tolerance <paramref name="tolerance"/> is refused beyond: max(<see cref="UnreachableDistance"/>, 3 τ).</summary>
+    public static double UnreachableLimit(double tolerance) => Math.Max(UnreachableDistance, 3 * tolerance);
 
     /// <summary>The emulator over many θ, in batches: one network call each, bounded memory.</summary>
     internal static (double[] Mean, double[,] Covariance)[] Predict(IDiffusivityEmulator emulator, IReadOnlyList<double[]> thetas)

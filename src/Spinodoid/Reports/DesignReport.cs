@@ -61,7 +61,7 @@ public static class DesignReport
             json["posterior_mean_theta"] = string.Join(",", mean.Select(v => v.ToString("G5", Invariant)));
         }
         if (validation is not null) json["validation"] = ValidationJson(validation, request.Target);
-        if (outcome.Reachable is { } reachable) json["reachability"] = ReachabilityJson(reachable, request.Target, ReachableLimit(request));
+        if (outcome.Reachable is { } reachable) json["reachability"] = ReachabilityJson(reachable, request.Target, EmulatorPosterior.UnreachableLimit(request.FinalTolerance));
         if (refinement is { Rounds.Count: > 1 } || refinement?.Jacobian is not null) json["refinement"] = RefinementJson(refinement);
         return json;
     }
@@ -489,9 +489,6 @@ public static class DesignReport
     private static string PorosityNote(DesignRequest request) =>
         request.PorosityMin is null && request.PorosityMax is null ? "" : string.Create(Invariant, $" with porosity {request.PorosityMin ?? SpinodoidPrior.Paper.PorosityMin:0.###}–{request.PorosityMax ?? SpinodoidPrior.Paper.PorosityMax:0.###}");
 
-    /// <summary>The reachability limit of <see cref="EmulatorPosterior.Design"/>: max(5 %, 3 τ).</summary>
-    private static double ReachableLimit(DesignRequest request) => Math.Max(EmulatorPosterior.UnreachableDistance, 3 * request.FinalTolerance);
-
     private static string StepNote(RefinementRound round) => round.Step is null ? "" : string.Join(", ", new[]
     {
         round.StepScale < 1 ? string.Create(Invariant, $"{round.StepScale:0.###} of the correction (prior's support)") : "full correction",
@@ -512,7 +509,7 @@ public static class DesignReport
         if (reachable is not null)
         {
             var (nearTheta, nearEta, distance) = reachable.Nearest(request.Target);
-            double limit = ReachableLimit(request);
+            double limit = EmulatorPosterior.UnreachableLimit(request.FinalTolerance);
             bool inside = distance <= limit;
             html.Append("<h2>Can this target be reached?</h2><p>").Append(WebUtility.HtmlEncode(string.Create(Invariant,
                 $"{(inside ? "Yes" : "No")}: of {reachable.Theta.Count:N0} structures' parameters drawn from the prior{PorosityNote(request)}, the emulator's mean η nearest to the target is " +
