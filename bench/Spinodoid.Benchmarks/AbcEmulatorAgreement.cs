@@ -30,25 +30,52 @@ internal static class AbcEmulatorAgreement
         Console.WriteLine($"model {modelDirectory}; run folders under {output}; targets: {string.Join("; ", targets)}");
         Console.WriteLine("(calls: CNN calls for abc, emulator evaluations for emulator)");
         Console.WriteLine("target η              method    calls   seconds  posterior mean θ (95 % interval)                                                    agree a_x a_y a_z ε");
-        int agreeing = 0, compared = 0;
+        int agreeing = 0, compared = 0, startAgreeing = 0, startCompared = 0;
+        var startCalls = new List<(double Prior, double Started)>();
         for (int i = 0; i < targets.Count; i++)
         {
             var request = new DesignRequest(targets[i], Seed: 1);
             var abc = DesignPipeline.Run(new DesignJob(request, Path.Combine(output, $"target-{i}-abc")), simulator).Abc;
+            var started = DesignPipeline.Run(new DesignJob(request with { StartFromEmulator = true }, Path.Combine(output, $"target-{i}-abc-start-emulator"))
+                { ModelEmulator = emulator }, simulator).Abc;
             var fast = DesignPipeline.Run(new DesignJob(request, Path.Combine(output, $"target-{i}-emulator")) { Emulator = emulator }, simulator).Abc;
             if (abc.Posterior is not { } a || fast.Posterior is not { } e || !abc.ReachedFinalTolerance)
             {
                 Console.WriteLine($"{targets[i],-21} no posterior: ABC '{abc.StopReason}', emulator '{fast.StopReason}'");
                 continue;
             }
-            var agree = Enumerable.Range(0, 4).Select(k => Inside(a.Mean()[k], e, k) && Inside(e.Mean()[k], a, k)).ToArray();
+            var agree = Agreement(a, e);
             agreeing += agree.Count(x => x);
             compared += 4;
             Console.WriteLine(Row(targets[i].ToString(), "abc", abc, a, ""));
-            Console.WriteLine(Row("", "emulator", fast, e, string.Join("   ", agree.Select(x => x ? "yes" : "NO "))));
+            if (started.Posterior is { } s && started.ReachedFinalTolerance)
+            {
+                var same = Agreement(a, s);
+                startAgreeing += same.Count(x => x);
+                startCompared += 4;
+                startCalls.Add(((double)abc.TotalSimulations, (double)started.TotalSimulations));
+                Console.WriteLine(Row("", "abc-start", started, s, Flags(same) + "  (vs abc)"));
+            }
+            else Console.WriteLine($"{"",-21} abc-start: no posterior ('{started.StopReason}')");
+            Console.WriteLine(Row("", "emulator", fast, e, Flags(agree) + "  (vs abc)"));
         }
-        Console.WriteLine($"{agreeing} of {compared} (target, parameter) pairs agree within both credible intervals");
+        Console.WriteLine($"{agreeing} of {compared} (target, parameter) pairs: the emulator's and ABC's posterior means agree within both credible intervals");
+        if (startCalls.Count > 0)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{startAgreeing} of {startCompared} pairs: ABC started from the emulator agrees with ABC from the prior; CNN calls {startCalls.Sum(c => c.Started):0} against {startCalls.Sum(c => c.Prior):0} " +
+                $"(median ratio {Median(startCalls.Select(c => c.Started / c.Prior)):0.00})"));
         return 0;
+    }
+
+    private static bool[] Agreement(Population a, Population b) =>
+        Enumerable.Range(0, 4).Select(k => Inside(a.Mean()[k], b, k) && Inside(b.Mean()[k], a, k)).ToArray();
+
+    private static string Flags(bool[] agree) => string.Join("   ", agree.Select(x => x ? "yes" : "NO "));
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
     }
 
     private static bool Inside(double value, Population posterior, int k) =>

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How much does a sub-voxel label know that the voxel structure does not? (issue #12, choice of CNN input)
 
-The bundled voxel dataset (data/compact) and the sub-voxel shards (data/compact-subvoxel-parts/part-*) share
+The earlier voxel-labelled dataset (data/compact-voxel) and the bundled sub-voxel one (data/compact) share
 (seed, index) -> (theta, structure seed), so rows with one index are the same structure labelled twice. If
 log(eta_subvoxel / eta_voxel) is a smooth function of quantities the voxel structure already fixes (its voxel eta,
 porosity, length scales), a CNN that sees binary voxels (2x2x2 counts) loses nothing the sub-voxel label needs;
@@ -11,7 +11,6 @@ Cross-check only (Debian's python3-numpy), not a project dependency:
     /usr/bin/python3 scripts/analysis/subvoxel-label-information.py
 """
 import csv
-import glob
 import itertools
 import sys
 
@@ -22,10 +21,8 @@ def load(path):
     return {int(r["index"]): r for r in csv.DictReader(open(path))}
 
 
-voxel = load("data/compact/dataset.csv")
-subvoxel = {}
-for part in sorted(glob.glob("data/compact-subvoxel-parts/part-*/dataset.csv")):
-    subvoxel.update(load(part))
+voxel = load("data/compact-voxel/dataset.csv")
+subvoxel = load("data/compact/dataset.csv")
 common = sorted(set(voxel) & set(subvoxel))
 if not common:
     sys.exit("no rows in common")

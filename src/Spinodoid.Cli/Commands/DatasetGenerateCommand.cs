@@ -13,7 +13,7 @@ internal sealed class DatasetGenerateCommand : Command<DatasetGenerateCommand.Se
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--profile <NAME>")]
-        [Description("compact (N = 128, CNN input 64³, 1600/400/400; the bundled default) or paper (N = 192, CNN input 96³, 8192/2048/2048).")]
+        [Description("compact (N = 128, CNN input 64³; the bundled default) or paper (N = 192, CNN input 96³); both 8192/2048/2048 with sub-voxel labels.")]
         [DefaultValue("compact")]
         public string Profile { get; init; } = "compact";
 
@@ -39,9 +39,9 @@ internal sealed class DatasetGenerateCommand : Command<DatasetGenerateCommand.Se
         public string? Shard { get; init; }
 
         [CommandOption("--discretization <D>")]
-        [Description("Labels from the voxel solver (default; the bundled dataset's) or the sub-voxel one (the continuous structure's η, a few percent higher at N = 128). Recorded in the manifest; a resume must match.")]
-        [DefaultValue("voxel")]
-        public string Discretization { get; init; } = "voxel";
+        [Description("Labels from the sub-voxel solver (default; the continuous structure's η, the bundled dataset's) or the voxel one (the staircase, a few percent lower at N = 128). Recorded in the manifest; a resume must match.")]
+        [DefaultValue("subvoxel")]
+        public string Discretization { get; init; } = "subvoxel";
 
         [CommandOption("--workers <W>")]
         [Description("Structures labelled at once. Default 1 (each solve already uses every core).")]

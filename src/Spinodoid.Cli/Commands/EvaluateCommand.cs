@@ -32,14 +32,15 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         public int? Symmetry { get; init; }
 
         [CommandOption("--png <PATH>")]
-        [Description("The paper's Figure 5 (solver η against CNN η, all directions). Default figure5-SPLIT.png in the current folder (evaluation-SPLIT.json beside it).")]
+        [Description("The paper's Figure 5 (solver η against CNN η, all directions). Default figure5-SPLIT.png in the current folder (evaluation-SPLIT.json and predictions-SPLIT.csv, one row per structure, beside it).")]
         public string? Png { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         string png = settings.Png ?? $"figure5-{settings.Split}.png";
-        string json = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(png))!, $"evaluation-{settings.Split}.json");
+        string folder = Path.GetDirectoryName(Path.GetFullPath(png))!;
+        string json = Path.Combine(folder, $"evaluation-{settings.Split}.json"), csv = Path.Combine(folder, $"predictions-{settings.Split}.csv");
         OutputPaths.CheckFile(png);
         string data = settings.Data ?? BundledModel.LocateDataset();
         using var model = SurrogateModel.Load(settings.Model ?? BundledModel.Locate());
@@ -52,7 +53,8 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         SurrogateFigures.WriteFigure5(e, png);
         AtomicFile.WriteText(json, SurrogateFigures.EvaluationJson(data, settings.Split, samples.Count, e, symmetry)
             .ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
-        AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(png)}[/] and {Markup.Escape(json)}");
+        AtomicFile.WriteText(csv, SurrogateFigures.PredictionsCsv(samples.Rows, e));
+        AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(png)}[/], {Markup.Escape(json)} and {Markup.Escape(csv)}");
         return 0;
     }
 }

@@ -34,4 +34,22 @@ public static class SurrogateFigures
             ["mse_logit"] = e.MseLogit, ["mape_percent"] = e.Mape,
             ["mape_percent_by_axis"] = new System.Text.Json.Nodes.JsonArray(e.MapeByAxis.Select(v => (System.Text.Json.Nodes.JsonNode?)v).ToArray()),
         };
+
+    /// <summary>The CSV header of <see cref="PredictionsCsv"/>.</summary>
+    public const string PredictionsHeader = "index,seed,eta_x,eta_y,eta_z,cnn_eta_x,cnn_eta_y,cnn_eta_z";
+
+    /// <summary>
+    /// The points of Figure 5 as CSV, one row per structure of the split: its dataset index and seed, the solver's η
+    /// (the label) and the CNN's, at round-trip precision, so a reader can find the worst structures or re-plot.
+    /// </summary>
+    public static string PredictionsCsv(IReadOnlyList<Datasets.DatasetRow> rows, SurrogateEvaluation e)
+    {
+        if (rows.Count != e.Predicted.Length)
+            throw new ArgumentException($"{rows.Count} rows but {e.Predicted.Length} predictions");
+        var text = new System.Text.StringBuilder(PredictionsHeader).Append('\n');
+        for (int i = 0; i < rows.Count; i++)
+            text.Append(System.FormattableString.Invariant(
+                $"{rows[i].Index},{rows[i].Seed},{e.Solver[i][0]:R},{e.Solver[i][1]:R},{e.Solver[i][2]:R},{e.Predicted[i][0]:R},{e.Predicted[i][1]:R},{e.Predicted[i][2]:R}\n"));
+        return text.ToString();
+    }
 }

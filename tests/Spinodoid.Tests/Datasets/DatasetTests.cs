@@ -112,9 +112,11 @@ public sealed class DatasetTests : IDisposable
             Assert.Equal(row.MeasuredPorosity, structure.Porosity, 12);
             Assert.True(row.Attempts >= 1);
         }
+        // The profile's labels are sub-voxel (the default): the fresh solve needs the continuous structure.
+        Assert.Equal(Discretization.Subvoxel, Tiny.Discretization);
         foreach (var row in rows.Take(3))
         {
-            var structure = SpinodoidGenerator.Generate(row.Theta, row.Seed, row.Size);
+            var structure = SpinodoidGenerator.GenerateContinuous(row.Theta, row.Seed, row.Size);
             var fresh = DiffusivitySolver.SolveAll(structure, Tiny.SolverOptions);
             Assert.Equal(row.EtaX, fresh[0].Diffusivity, 12);
             Assert.Equal(row.EtaY, fresh[1].Diffusivity, 12);
