@@ -54,6 +54,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Wall-time budget of this call, the input cache's build included: after the first epoch, start no epoch that would end past it (at the last epoch's pace); the same command resumes later.")]
         public double? MaxTime { get; init; }
 
+        [CommandOption("--init <MODEL>")]
+        [Description("Start from this model folder's weights instead of random ones (fine-tuning), or bundled (the default model) for more epochs or your own labelled data; its architecture must be --network's. Recorded in the model card.")]
+        public string? Init { get; init; }
+
         [CommandOption("--no-augment")]
         [Description("Switch off the label-preserving augmentation.")]
         public bool NoAugment { get; init; }
@@ -66,7 +70,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
         var options = new TrainingOptions(SurrogateArchitecture.ByName(settings.Network), settings.Epochs, settings.Batch,
-            settings.Optimizer.ToLowerInvariant(), settings.LearningRate, settings.Seed, !settings.NoAugment).Validated();
+            settings.Optimizer.ToLowerInvariant(), settings.LearningRate, settings.Seed, !settings.NoAugment,
+            settings.Init switch { null => null, "bundled" => BundledModel.Locate(), var path => Path.GetFullPath(path) }).Validated();
         OutputPaths.CheckFolder(settings.Out);
         AnsiConsole.MarkupLine($"training [bold]{Markup.Escape(options.Architecture.Name)}[/] on {Markup.Escape(settings.Data)} → {Markup.Escape(settings.Out)} " +
                                "(interrupt at any time; the same command resumes from the last finished epoch)");

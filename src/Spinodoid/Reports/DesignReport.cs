@@ -140,6 +140,7 @@ public static class DesignReport
         {
             ["theta"] = string.Join(",", validation.Theta.ToVector().Select(v => v.ToString("G6", Invariant))),
             ["size"] = validation.Size, ["count"] = validation.Samples.Count,
+            ["seeds"] = new JsonArray(validation.Samples.Select(s => (JsonNode?)s.Seed).ToArray()),
             ["discretization"] = validation.Discretization.ToString().ToLowerInvariant(),
             ["solver_mean"] = new JsonArray(validation.SolverMean.Select(v => (JsonNode?)v).ToArray()),
             ["solver_std"] = new JsonArray(validation.SolverStd.Select(v => (JsonNode?)v).ToArray()),
@@ -351,7 +352,10 @@ public static class DesignReport
         PlotImages.WriteRow(path, 380, 340, plots);
     }
 
-    /// <summary>validation.csv, validation.json and validation.png (CNN against solver η per structure and direction: Figures 8–9).</summary>
+    /// <summary>
+    /// validation.csv, validation.json (with the program version and every seed, so the run can be repeated) and
+    /// validation.png (CNN against solver η per structure and direction: Figures 8–9).
+    /// </summary>
     public static void WriteValidation(ValidationSummary validation, string pathWithoutExtension, DiffusivityTarget? target = null)
     {
         var text = new StringBuilder("seed,solver_eta_x,solver_eta_y,solver_eta_z,cnn_eta_x,cnn_eta_y,cnn_eta_z\n");
@@ -359,7 +363,9 @@ public static class DesignReport
             text.AppendLine(string.Join(",", new[] { s.Seed.ToString(Invariant) }.Concat(s.Solver.Select(v => v.ToString("R", Invariant)))
                 .Concat(s.Surrogate?.Select(v => v.ToString("R", Invariant)) ?? ["", "", ""])));
         AtomicFile.WriteText(pathWithoutExtension + ".csv", text.ToString());
-        AtomicFile.WriteText(pathWithoutExtension + ".json", ValidationJson(validation, target).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var json = new JsonObject(ProgramInfo.Header());
+        foreach (var (key, value) in ValidationJson(validation, target).ToList()) json[key] = value?.DeepClone();
+        AtomicFile.WriteText(pathWithoutExtension + ".json", json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var plots = new ScottPlot.Plot[3];
         for (int d = 0; d < 3; d++)
         {

@@ -19,20 +19,26 @@ namespace Spinodoid.Surrogate;
 /// <param name="LearningRate">Base learning rate (adam), or the plateau rate of the paper's schedule (sgd).</param>
 /// <param name="Seed">Weights, batch order and augmentation all follow from it.</param>
 /// <param name="Augment">Use the label-preserving augmentations.</param>
+/// <param name="InitialModel">
+/// A model folder whose weights start the training instead of random ones (fine-tuning: more epochs for a model that
+/// underfits, or a bundled model adapted to a user's own labelled structures); its architecture must be this one.
+/// </param>
 public sealed record TrainingOptions(
     SurrogateArchitecture Architecture, int Epochs, int BatchSize = 16, string Optimizer = "adam",
-    double LearningRate = 1e-3, ulong Seed = 0, bool Augment = true)
+    double LearningRate = 1e-3, ulong Seed = 0, bool Augment = true, string? InitialModel = null)
 {
     /// <summary>
     /// Every setting that changes the trained model, with the training data's identity: a training folder resumes only a
     /// run with the same settings, one per line as "name=value".
     /// </summary>
-    public IReadOnlyList<string> Fingerprint(string datasetIdentity) =>
+    public IReadOnlyList<string> Fingerprint(string datasetIdentity, string? initialWeightsDigest = null) =>
     [
         $"network={Architecture.Name}", $"architecture={System.Text.Json.JsonSerializer.Serialize(Architecture)}",
         $"epochs={Epochs}", $"batch={BatchSize}", $"optimizer={Optimizer}",
         $"lr={LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}", $"seed={Seed}", $"augment={Augment}",
         $"dataset={datasetIdentity}",
+        // Only fine-tuning runs carry this line, so the fingerprints of runs from random weights stay as they were.
+        .. (initialWeightsDigest is null ? Array.Empty<string>() : [$"init={initialWeightsDigest}"]),
     ];
 
     /// <summary>Throws for out-of-range settings.</summary>
@@ -98,6 +104,17 @@ public static class SurrogateTrainer
         Directory.CreateDirectory(outputDirectory);
 
         var network = new DiffusivityNetwork(options.Architecture, options.Seed);
+        string? initialDigest = null;
+        if (options.InitialModel is string initial)
+        {
+            using var start = SurrogateModel.Load(initial);
+            string wanted = System.Text.Json.JsonSerializer.Serialize(options.Architecture),
+                   found = System.Text.Json.JsonSerializer.Serialize(start.Network.Architecture);
+            if (wanted != found)
+                throw new ArgumentException($"the initial model '{initial}' has another architecture ({found}) than this run's '{options.Architecture.Name}' ({wanted})");
+            network.load(Path.Combine(initial, SurrogateModel.WeightsName));
+            initialDigest = start.WeightsDigest;
+        }
         var parameters = network.parameters();
         TorchSharp.Modules.OptimizerHelper optimizer = options.Optimizer == "sgd"
             ? optim.SGD(parameters, options.LearningRateAt(0), momentum: 0.9)
@@ -107,7 +124,7 @@ public static class SurrogateTrainer
         int startEpoch = 0;
         double best = double.PositiveInfinity;
         string statePath = Path.Combine(outputDirectory, StateName);
-        var fingerprint = options.Fingerprint(Datasets.InputCache.Identity(datasetDirectory));
+        var fingerprint = options.Fingerprint(Datasets.InputCache.Identity(datasetDirectory), initialDigest);
         if (File.Exists(statePath))
         {
             var state = JsonNode.Parse(File.ReadAllText(statePath))!;
@@ -146,7 +163,7 @@ public static class SurrogateTrainer
             if (evaluation.MseLogit < best)
             {
                 best = evaluation.MseLogit;
-                model.Save(outputDirectory, TrainingCard(datasetDirectory, options, metrics));
+                model.Save(outputDirectory, TrainingCard(datasetDirectory, options, metrics, initialDigest));
             }
             AtomicFile.WriteFile(Path.Combine(outputDirectory, LastWeights), temporary => network.save(temporary));
             AtomicFile.WriteFile(Path.Combine(outputDirectory, LastOptimizer), temporary => optimizer.save_state_dict(temporary));
@@ -256,13 +273,22 @@ public static class SurrogateTrainer
             predicted.ToArray(), solver.ToArray());
     }
 
-    private static JsonObject TrainingCard(string dataset, TrainingOptions options, EpochMetrics metrics) => new()
+    private static JsonObject TrainingCard(string dataset, TrainingOptions options, EpochMetrics metrics, string? initialDigest)
     {
-        ["dataset"] = dataset,
-        ["optimizer"] = options.Optimizer, ["learning_rate"] = options.LearningRate, ["batch_size"] = options.BatchSize,
-        ["epochs"] = options.Epochs, ["seed"] = options.Seed, ["augment"] = options.Augment,
-        ["best_epoch"] = metrics.Epoch, ["validation_mse_logit"] = metrics.ValidationLoss, ["validation_mape"] = metrics.ValidationMape,
-    };
+        var card = new JsonObject
+        {
+            ["dataset"] = dataset,
+            ["optimizer"] = options.Optimizer, ["learning_rate"] = options.LearningRate, ["batch_size"] = options.BatchSize,
+            ["epochs"] = options.Epochs, ["seed"] = options.Seed, ["augment"] = options.Augment,
+            ["best_epoch"] = metrics.Epoch, ["validation_mse_logit"] = metrics.ValidationLoss, ["validation_mape"] = metrics.ValidationMape,
+        };
+        if (options.InitialModel is not null)
+        {
+            card["initial_model"] = options.InitialModel;
+            card["initial_weights_digest"] = initialDigest;
+        }
+        return card;
+    }
 
     private static void WriteMetrics(string path, IEnumerable<EpochMetrics> history)
     {

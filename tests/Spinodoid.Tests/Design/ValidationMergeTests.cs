@@ -56,6 +56,10 @@ public class ValidationMergeTests
                 Assert.Equal(part.Samples[i].Solver, read.Samples[i].Solver);
                 Assert.Equal(part.Samples[i].Surrogate, read.Samples[i].Surrogate);
             }
+            // The JSON says which program made it and which seeds, so the run can be repeated.
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(prefix + ".json"))!;
+            Assert.Equal(Spinodoid.Runtime.ProgramInfo.Version, json["version"]!.GetValue<string>());
+            Assert.Equal(part.Samples.Select(s => s.Seed), json["seeds"]!.AsArray().Select(v => v!.GetValue<ulong>()));
         }
         finally
         {

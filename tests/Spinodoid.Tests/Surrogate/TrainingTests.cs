@@ -50,6 +50,43 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void FineTuningStartsFromTheGivenModelsWeights()
+    {
+        var data = MakeDataset();
+        string first = Path.Combine(_root, "first");
+        var options = new TrainingOptions(TinyNet, Epochs: 3, BatchSize: 4, Seed: 4);
+        SurrogateTrainer.Train(data, first, options);
+        // An epoch at a vanishing learning rate from those weights keeps them: the fine-tuned model predicts what the
+        // first one does, which a network from random weights (same seed, so the same initialisation) does not.
+        string tuned = Path.Combine(_root, "tuned");
+        SurrogateTrainer.Train(data, tuned, options with { Epochs = 1, LearningRate = 1e-12, InitialModel = first });
+        string fresh = Path.Combine(_root, "fresh");
+        SurrogateTrainer.Train(data, fresh, options with { Epochs = 1, LearningRate = 1e-12 });
+        using var samples = SurrogateSamples.Open(data, "test");
+        var inputs = Enumerable.Range(0, samples.Count).Select(i => { var b = new byte[samples.Volume]; samples.ReadInput(i, b); return b; }).ToList();
+        double Gap(string a, string b)
+        {
+            using var ma = SurrogateModel.Load(a);
+            using var mb = SurrogateModel.Load(b);
+            return ma.Predict(inputs).Zip(mb.Predict(inputs)).Max(p => Math.Max(Math.Abs(p.First.X - p.Second.X),
+                Math.Max(Math.Abs(p.First.Y - p.Second.Y), Math.Abs(p.First.Z - p.Second.Z))));
+        }
+        double kept = Gap(first, tuned), untrained = Gap(first, fresh);
+        Assert.True(kept < 1e-5 && untrained > 1e3 * kept, $"largest η difference from the first model: fine-tuned {kept:G3}, fresh {untrained:G3}");
+        var card = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(tuned, SurrogateModel.CardName)))!["training"]!;
+        Assert.Equal(first, card["initial_model"]!.GetValue<string>());
+        using (var start = SurrogateModel.Load(first)) Assert.Equal(start.WeightsDigest, card["initial_weights_digest"]!.GetValue<string>());
+        // Resuming with another starting model is refused (it changes the result); so is a model of another architecture.
+        var other = Path.Combine(_root, "other");
+        SurrogateTrainer.Train(data, other, options with { Epochs = 1, Seed = 9 });
+        Assert.Contains("init=", Assert.Throws<ArgumentException>(() =>
+            SurrogateTrainer.Train(data, tuned, options with { Epochs = 1, LearningRate = 1e-12, InitialModel = other })).Message);
+        var wider = TinyNet with { Widths = [8, 16] };
+        Assert.Contains("architecture", Assert.Throws<ArgumentException>(() =>
+            SurrogateTrainer.Train(data, Path.Combine(_root, "wider"), new TrainingOptions(wider, Epochs: 1, BatchSize: 4, InitialModel: first))).Message);
+    }
+
+    [Fact]
     public void ResumedTrainingContinuesFromTheLastEpoch()
     {
         var data = MakeDataset();
