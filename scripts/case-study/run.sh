@@ -7,7 +7,7 @@
 #   scripts/case-study/run.sh [FOLDER]        # default: a new temporary folder
 #
 # Environment: SPINODOID (the program; default: a Release build of this clone), DESIGN_ARGS (extra design options,
-# e.g. "--start emulator").
+# e.g. "--start emulator"), TARGETS (space-separated targets; default η₁ and η₂).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 if [ -z "${SPINODOID:-}" ]; then
@@ -18,7 +18,7 @@ folder=${1:-$(mktemp -d /tmp/spinodoid-case-study.XXXXXX)}
 mkdir -p "$folder"
 cd "$folder"
 echo "case study in $folder"
-for target in 0.40,0.50,0.60 0.25,0.375,0.50; do
+for target in ${TARGETS:-0.40,0.50,0.60 0.25,0.375,0.50}; do
   name=eta-$target
   start=$(date +%s)
   # shellcheck disable=SC2086

@@ -71,7 +71,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     {
         var options = new TrainingOptions(SurrogateArchitecture.ByName(settings.Network), settings.Epochs, settings.Batch,
             settings.Optimizer.ToLowerInvariant(), settings.LearningRate, settings.Seed, !settings.NoAugment,
-            settings.Init switch { null => null, "bundled" => BundledModel.Locate(), var path => Path.GetFullPath(path) }).Validated();
+            settings.Init switch { null => null, "bundled" => BundledModel.Locate(), var path => path }).Validated();
         OutputPaths.CheckFolder(settings.Out);
         AnsiConsole.MarkupLine($"training [bold]{Markup.Escape(options.Architecture.Name)}[/] on {Markup.Escape(settings.Data)} → {Markup.Escape(settings.Out)} " +
                                "(interrupt at any time; the same command resumes from the last finished epoch)");

@@ -116,16 +116,24 @@ public sealed class DiffusivityEmulator : IDiffusivityEmulator, IDisposable
         return emulator;
     }
 
-    // −log N(y; μ, L Lᵀ) up to a constant, averaged: ½ |L⁻¹(y − μ)|² + Σ log L_dd, with L lower triangular (forward substitution).
+    // The mean is fitted by least squares and the scatter by the likelihood given that mean: −log N(y; μ, L Lᵀ) up to
+    // a constant, ½ |L⁻¹(y − μ)|² + Σ log L_dd (forward substitution), with μ held fixed in it. Fitting μ through the
+    // full likelihood weights each point by its own 1/σ², so wherever the network learns a wide scatter it stops
+    // fitting the mean there, and the longer it trains the more it does so (measured on the bundled CNN's draws: held-out
+    // error 4.2 % after 150 epochs and 31 % after 600). The squared residuals are divided by their own (constant)
+    // batch mean, a homoscedastic likelihood for μ on the same O(1) scale as the scatter's.
     private static Tensor NegativeLogLikelihood(Tensor output, Tensor target)
     {
         var (mean, l11, l22, l33, l21, l31, l32) = Split(output);
-        var r = target - mean;
+        var residual = target - mean;
+        var squared = residual * residual;
+        var meanFit = (squared.mean([0]) / squared.mean([0]).detach().clamp_min(TorchScalars.ResidualFloor)).sum() * TorchScalars.Half;
+        var r = target - mean.detach();
         var z1 = r[.., 0] / l11;
         var z2 = (r[.., 1] - l21 * z1) / l22;
         var z3 = (r[.., 2] - l31 * z1 - l32 * z2) / l33;
         var quadratic = z1 * z1 + z2 * z2 + z3 * z3;
-        return (quadratic * TorchScalars.Half + l11.log() + l22.log() + l33.log()).mean();
+        return (quadratic * TorchScalars.Half + l11.log() + l22.log() + l33.log()).mean() + meanFit;
     }
 
     private static (Tensor Mean, Tensor L11, Tensor L22, Tensor L33, Tensor L21, Tensor L31, Tensor L32) Split(Tensor output)

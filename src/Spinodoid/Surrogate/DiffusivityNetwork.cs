@@ -111,6 +111,7 @@ internal static class TorchScalars
     public static readonly Scalar One = 1.0.ToScalar();
     public static readonly Scalar DescriptorFloor = 1e-6.ToScalar();
     public static readonly Scalar CholeskyFloor = 1e-4.ToScalar();
+    public static readonly Scalar ResidualFloor = 1e-12.ToScalar();
 }
 
 /// <summary>The transforms between solver and network quantities (Methods, eq. 13–15).</summary>

@@ -52,6 +52,34 @@ public class EmulatorTests
         }
     }
 
+    [Fact]
+    public void AWideScatterSomewhereDoesNotStopTheMeanBeingFittedThere()
+    {
+        // σ is 0.02 for θ₀ < 0.6 and 0.4 above, where the mean also has its steepest feature (a rise of 1.5 in logit). A
+        // mean fitted through the full likelihood is weighted by 1/σ² — 400 times less where θ₀ > 0.6 — and lags there.
+        static double[] M(double[] t) => [1.5 * Math.Max(0, t[0] - 0.6) / 0.4 + t[1] - 0.5, t[2] - 0.5, 0.5 * t[3]];
+        static double S(double[] t) => t[0] < 0.6 ? 0.02 : 0.4;
+        var random = new SeededRandom(5);
+        var samples = new List<EmulatorSample>();
+        for (int i = 0; i < 4000; i++)
+        {
+            double[] t = [random.NextDouble(), random.NextDouble(), random.NextDouble(), random.NextDouble()];
+            var m = M(t);
+            double s = S(t);
+            samples.Add(new EmulatorSample(t, m.Select(v => SurrogateScaling.InverseLogit(v + s * Normal(random))).ToArray()));
+        }
+        using var emulator = DiffusivityEmulator.Train(samples, new EmulatorTraining(Epochs: 300, Seed: 6));
+        // Held out in the wide-scatter region: about 1,000 draws there, so the mean is known to a few hundredths.
+        var held = Enumerable.Range(0, 12).Select(k => new[] { 0.7 + 0.02 * k, Uniform(random), Uniform(random), Uniform(random) }).ToList();
+        var predicted = emulator.PredictLogit(held);
+        for (int k = 0; k < held.Count; k++)
+        {
+            var m = M(held[k]);
+            Assert.InRange(predicted[k].Mean[0] - m[0], -0.15, 0.15);
+            Assert.InRange(Math.Sqrt(predicted[k].Covariance[0, 0]) / S(held[k]), 0.7, 1.4);
+        }
+    }
+
     // Held-out θ away from the edges of the training box, where any fit is least constrained.
     private static double Uniform(SeededRandom random) => 0.1 + 0.8 * random.NextDouble();
 
