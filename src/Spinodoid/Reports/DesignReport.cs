@@ -363,8 +363,9 @@ public static class DesignReport
             text.AppendLine(string.Join(",", new[] { s.Seed.ToString(Invariant) }.Concat(s.Solver.Select(v => v.ToString("R", Invariant)))
                 .Concat(s.Surrogate?.Select(v => v.ToString("R", Invariant)) ?? ["", "", ""])));
         AtomicFile.WriteText(pathWithoutExtension + ".csv", text.ToString());
-        var json = new JsonObject(ProgramInfo.Header());
-        foreach (var (key, value) in ValidationJson(validation, target).ToList()) json[key] = value?.DeepClone();
+        var json = ValidationJson(validation, target);
+        int position = 0;
+        foreach (var (key, value) in ProgramInfo.Header()) json.Insert(position++, key, value);
         AtomicFile.WriteText(pathWithoutExtension + ".json", json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var plots = new ScottPlot.Plot[3];
         for (int d = 0; d < 3; d++)

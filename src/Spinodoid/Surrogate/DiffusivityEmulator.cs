@@ -126,8 +126,8 @@ public sealed class DiffusivityEmulator : IDiffusivityEmulator, IDisposable
     {
         var (mean, l11, l22, l33, l21, l31, l32) = Split(output);
         var residual = target - mean;
-        var squared = residual * residual;
-        var meanFit = (squared.mean([0]) / squared.mean([0]).detach().clamp_min(TorchScalars.ResidualFloor)).sum() * TorchScalars.Half;
+        var meanSquared = (residual * residual).mean([0]);
+        var meanFit = (meanSquared / meanSquared.detach().clamp_min(TorchScalars.ResidualFloor)).sum() * TorchScalars.Half;
         var r = target - mean.detach();
         var z1 = r[.., 0] / l11;
         var z2 = (r[.., 1] - l21 * z1) / l22;

@@ -112,8 +112,9 @@ public static class SurrogateTrainer
                    found = System.Text.Json.JsonSerializer.Serialize(start.Network.Architecture);
             if (wanted != found)
                 throw new ArgumentException($"the initial model '{initial}' has another architecture ({found}) than this run's '{options.Architecture.Name}' ({wanted})");
-            network.load(Path.Combine(initial, SurrogateModel.WeightsName));
             initialDigest = start.WeightsDigest;
+            // A resumed run takes its weights from its last epoch below; the start only enters its fingerprint.
+            if (!File.Exists(Path.Combine(outputDirectory, StateName))) network.load(Path.Combine(initial, SurrogateModel.WeightsName));
         }
         var parameters = network.parameters();
         TorchSharp.Modules.OptimizerHelper optimizer = options.Optimizer == "sgd"
