@@ -35,7 +35,7 @@ public static class SubvoxelProfile
                 setup += watch.Elapsed.TotalSeconds;
                 var level = problem.Level;
                 watch.Restart();
-                var mg = new AggregationMultigrid(level, options.CoarseCorrectionScale, options.FineSmoothingSweeps, options.SmoothingSweeps);
+                var mg = new AggregationMultigrid(level, options.CoarseCorrectionScale, options.FineSmoothingSweeps, options.SmoothingSweeps, options.CycleIndex);
                 multigrid += watch.Elapsed.TotalSeconds;
                 var r = new float[level.Count];
                 var z = new float[level.Count];

@@ -19,6 +19,13 @@ internal static class Timing
         return (seconds[repeats / 2], seconds[0], seconds[^1]);
     }
 
+    /// <summary>Median of a list (the mean of the middle two for an even count).</summary>
+    public static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
+    }
+
     public static string Describe((double Median, double Min, double Max) t) =>
         $"median {t.Median * 1000:F1} ms (min {t.Min * 1000:F1}, max {t.Max * 1000:F1})";
 }

@@ -2,12 +2,19 @@ using Spinodoid.Runtime;
 namespace Spinodoid.Transport;
 
 /// <summary>
-/// Symmetric V-cycle preconditioner: 2×2×2 aggregation with piecewise-constant transfer (so the coarse
+/// Symmetric multigrid preconditioner: 2×2×2 aggregation with piecewise-constant transfer (so the coarse
 /// operator is Galerkin: a coarse face conductance is the sum of the fine ones crossing it, and solid needs no
 /// special care), red–black Gauss–Seidel smoothing (forward before, reversed after; fewer sweeps on the
 /// finest level, where a sweep costs 8 times more and the coarse correction does most of the work), an over-scaled coarse
 /// correction, and a dense Cholesky solve on the coarsest level.
 /// </summary>
+/// <remarks>
+/// Each level visits the next coarser one <c>cycleIndex</c> times: 1 is a V-cycle, 2 (the default) a W-cycle.
+/// Piecewise-constant aggregation approximates the smooth error modes only roughly, so one coarse visit leaves
+/// PCG reducing the error by about 0.6 per iteration; a second visit costs about an eighth of a fine-level pass per
+/// level and brings that to about 0.3, cutting the iterations by 40 % (<c>bench … cycles</c>, docs/solver.md). The
+/// cycle stays symmetric, so plain PCG still applies.
+/// </remarks>
 internal sealed class AggregationMultigrid
 {
     private const long CoarsestCells = 1500;
@@ -17,10 +24,11 @@ internal sealed class AggregationMultigrid
     private readonly List<(float[] B, float[] X)> _work = [];
     private readonly DenseCholesky _direct;
     private readonly float _scale;
-    private readonly int _sweeps, _fineSweeps;
+    private readonly int _sweeps, _fineSweeps, _cycleIndex;
 
-    public AggregationMultigrid(IFineLevel fine, double coarseScale, int fineSweeps, int sweeps)
+    public AggregationMultigrid(IFineLevel fine, double coarseScale, int fineSweeps, int sweeps, int cycleIndex = 2)
     {
+        _cycleIndex = cycleIndex;
         _fineSweeps = fineSweeps;
         _fine = fine;
         _scale = (float)coarseScale;
@@ -60,7 +68,7 @@ internal sealed class AggregationMultigrid
         else
         {
             Array.Clear(cx);
-            Cycle(coarse, cb, cx, depth + 1);
+            for (int visit = 0; visit < _cycleIndex; visit++) Cycle(coarse, cb, cx, depth + 1);
         }
         level.Prolongate(coarse, cx, x, _scale);
         // Colours reversed: the post-smoother is the transpose of the pre-smoother, so the V-cycle is symmetric (PCG).

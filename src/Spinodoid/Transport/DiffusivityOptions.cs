@@ -99,6 +99,7 @@ public static class BoundaryConventions
 /// <param name="CoarseCorrectionScale">Over-correction of the aggregation multigrid's coarse-grid correction.</param>
 /// <param name="FineSmoothingSweeps">Red–black Gauss–Seidel sweeps before and (reversed) after the coarse correction on the finest level.</param>
 /// <param name="SmoothingSweeps">The same on the coarser levels.</param>
+/// <param name="CycleIndex">Visits of each coarser multigrid level per cycle: 1 a V-cycle, 2 (default) a W-cycle.</param>
 /// <param name="Discretization">
 /// Voxel or sub-voxel face conductances; null (the default): sub-voxel where the structure carries its
 /// continuous geometry (generated with it, or read from a float image), voxel otherwise.
@@ -110,8 +111,9 @@ public sealed record DiffusivityOptions(
     int MaxIterations = 200,
     double CoarseCorrectionScale = 1.6,
     int FineSmoothingSweeps = 1,
-    int SmoothingSweeps = 2,
-    Discretization? Discretization = null)
+    int SmoothingSweeps = 1,
+    Discretization? Discretization = null,
+    int CycleIndex = 2)
 {
     /// <summary>TauFactor's conventions: faces half a voxel outside, mirror sides.</summary>
     public static DiffusivityOptions TauFactorCompatible { get; } =
@@ -125,6 +127,7 @@ public sealed record DiffusivityOptions(
         if (!(CoarseCorrectionScale > 0 && CoarseCorrectionScale < 2)) throw new ArgumentException($"coarse correction scale {CoarseCorrectionScale} is outside (0, 2)");
         if (SmoothingSweeps is < 1 or > 10 || FineSmoothingSweeps is < 1 or > 10)
             throw new ArgumentException($"smoothing sweeps ({FineSmoothingSweeps} fine, {SmoothingSweeps} coarse) must be in 1–10");
+        if (CycleIndex is < 1 or > 3) throw new ArgumentException($"multigrid cycle index {CycleIndex} is outside 1–3 (1 V-cycle, 2 W-cycle)");
         return this;
     }
 }

@@ -82,16 +82,48 @@ internal sealed class TransportProblem
     };
 
     /// <summary>Layers [first, first + layers) of a structure-layout array, in the internal layout.</summary>
+    /// <remarks>
+    /// For x and y this is a transpose: one of the two lateral coordinates of the internal layout is contiguous
+    /// in the structure and the other is not. Copying in 16 × 16 tiles reads and writes whole cache lines
+    /// instead of one value per line (3–4× faster at 192³, <c>bench … subvoxel-profile</c>).
+    /// </remarks>
     private static void Extract<T>(T[] data, GridShape shape, Axis axis, int first, int layers, T[] result)
     {
-        var (ax, ay) = LateralAxes(axis);
-        int nx = shape[ax], ny = shape[ay];
-        Parallel.For(0, layers, k =>
+        int nx = shape.Nx, ny = shape.Ny, nz = shape.Nz;
+        long plane = (long)nx * ny;
+        switch (axis)
         {
-            for (int j = 0; j < ny; j++)
-                for (int i = 0; i < nx; i++)
-                    result[((long)k * ny + j) * nx + i] = data[StructureIndex(shape, axis, i, j, k + first)];
-        });
+            case Axis.Z:
+                Array.Copy(data, first * plane, result, 0, layers * plane);
+                break;
+            case Axis.X:
+                // Internal (i, j, k) = (y, z, x): for each z, result[(x − first)·Ny·Nz + z·Ny + y] = data[x + Nx·y + plane·z].
+                Parallel.For(0, nz, z => TransposeTiles(data, first + plane * z, nx, result, (long)z * ny, (long)ny * nz, layers, ny));
+                break;
+            default:
+                // Internal (i, j, k) = (z, x, y): for each y, result[((y − first)·Nx + x)·Nz + z] = data[x + Nx·y + plane·z].
+                Parallel.For(0, layers, k => TransposeTiles(data, (long)nx * (k + first), plane, result, (long)k * nx * nz, nz, nx, nz));
+                break;
+        }
+    }
+
+    /// <summary>destination[d0 + a·dStride + b] = source[s0 + a + b·sStride] for a &lt; na, b &lt; nb, tile by tile.</summary>
+    private static void TransposeTiles<T>(T[] source, long s0, long sStride, T[] destination, long d0, long dStride, int na, int nb)
+    {
+        const int Tile = 16;
+        for (int a0 = 0; a0 < na; a0 += Tile)
+        {
+            int a1 = Math.Min(na, a0 + Tile);
+            for (int b0 = 0; b0 < nb; b0 += Tile)
+            {
+                int b1 = Math.Min(nb, b0 + Tile);
+                for (int a = a0; a < a1; a++)
+                {
+                    long d = d0 + a * dStride, s = s0 + a;
+                    for (int b = b0; b < b1; b++) destination[d + b] = source[s + b * sStride];
+                }
+            }
+        }
     }
 
     /// <summary>The voxel (staircase) problem on the pores that join inlet and outlet.</summary>
@@ -406,7 +438,7 @@ internal sealed class TransportProblem
             long start = (long)k * plane;
             for (long i = start; i < start + plane; i++) x[i] = level.IsUnknown(i) ? c : 0;
         });
-        var preconditioner = new AggregationMultigrid(level, options.CoarseCorrectionScale, options.FineSmoothingSweeps, options.SmoothingSweeps);
+        var preconditioner = new AggregationMultigrid(level, options.CoarseCorrectionScale, options.FineSmoothingSweeps, options.SmoothingSweeps, options.CycleIndex);
         if (n >= 1L << 24) DiffusivitySolver.ReleaseGarbage(); // the multigrid set-up's temporaries
         var r = BufferPool<float>.Rent(n);
         var z = BufferPool<float>.Rent(n);

@@ -27,8 +27,13 @@ internal sealed class WeightedGrid : IFineLevel
         _g = grid;
         _inlet = inlet;
         _outlet = outlet;
-        _inverseDiag = new float[grid.Count];
-        for (long i = 0; i < grid.Count; i++) _inverseDiag[i] = grid.Diag[i] > 0 ? 1f / grid.Diag[i] : 0f;
+        var inverse = _inverseDiag = new float[grid.Count];
+        var diag = grid.Diag;
+        int plane = grid.Plane;
+        ForEachPlane(z =>
+        {
+            for (long i = (long)z * plane; i < (long)(z + 1) * plane; i++) inverse[i] = diag[i] > 0 ? 1f / diag[i] : 0f;
+        });
         _zeroRow = new float[grid.Nx];
     }
 
