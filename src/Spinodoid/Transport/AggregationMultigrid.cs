@@ -4,9 +4,9 @@ namespace Spinodoid.Transport;
 /// <summary>
 /// Symmetric multigrid preconditioner: 2×2×2 aggregation with piecewise-constant transfer (so the coarse
 /// operator is Galerkin: a coarse face conductance is the sum of the fine ones crossing it, and solid needs no
-/// special care), red–black Gauss–Seidel smoothing (forward before, reversed after; fewer sweeps on the
-/// finest level, where a sweep costs 8 times more and the coarse correction does most of the work), an over-scaled coarse
-/// correction, and a dense Cholesky solve on the coarsest level.
+/// special care), red–black Gauss–Seidel smoothing (forward before, reversed after; the finest level's sweep costs
+/// 8 times a coarse one, so its count is set separately; both default to 1), an over-scaled coarse correction, and a
+/// dense Cholesky solve on the coarsest level.
 /// </summary>
 /// <remarks>
 /// Each level visits the next coarser one <c>cycleIndex</c> times: 1 is a V-cycle, 2 (the default) a W-cycle.
@@ -71,7 +71,7 @@ internal sealed class AggregationMultigrid
             for (int visit = 0; visit < _cycleIndex; visit++) Cycle(coarse, cb, cx, depth + 1);
         }
         level.Prolongate(coarse, cx, x, _scale);
-        // Colours reversed: the post-smoother is the transpose of the pre-smoother, so the V-cycle is symmetric (PCG).
+        // Colours reversed: the post-smoother is the transpose of the pre-smoother, so the cycle is symmetric (PCG).
         for (int s = 0; s < sweeps; s++) level.Sweep(b, x, first: 1);
     }
 
