@@ -24,6 +24,11 @@ internal static class MultigridCycles
     {
         int n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 192;
         int seeds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 4;
+        // Optional: coarse-correction scales to try with the default cycle instead of the three configurations.
+        double[] scales = args.Length > 2 ? args[2].Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray() : [];
+        var configurations = scales.Length == 0
+            ? Configurations.Select(c => (c.Name, c.CycleIndex, c.CoarseSweeps, Scale: 1.6)).ToArray()
+            : scales.Select(v => ($"W-cycle, 1 coarse sweep, scale {v}", 2, 1, Scale: v)).ToArray();
         var theta = new SpinodoidParameters(0.092, 0.135, 0.245, 0.666);
         Console.WriteLine($"θ₁ = {theta}, N = {n}, seeds 1–{seeds} (seed 0 warms up), tolerance 1e-5, {Environment.ProcessorCount} cores");
         foreach (var d in new[] { Discretization.Subvoxel, Discretization.Voxel })
@@ -31,9 +36,9 @@ internal static class MultigridCycles
             var structures = Enumerable.Range(0, seeds + 1).Select(s => d == Discretization.Voxel
                 ? SpinodoidGenerator.Generate(theta, (ulong)s, n) : SpinodoidGenerator.GenerateContinuous(theta, (ulong)s, n)).ToArray();
             double[][]? reference = null;
-            foreach (var (name, cycle, sweeps) in Configurations)
+            foreach (var (name, cycle, sweeps, scale) in configurations)
             {
-                var options = new DiffusivityOptions(Discretization: d, CycleIndex: cycle, SmoothingSweeps: sweeps);
+                var options = new DiffusivityOptions(Discretization: d, CycleIndex: cycle, SmoothingSweeps: sweeps, CoarseCorrectionScale: scale);
                 var times = new List<double>();
                 var iterations = new List<int>();
                 var etas = new double[seeds + 1][];
