@@ -63,7 +63,7 @@ internal static class AbcEmulatorAgreement
         if (startCalls.Count > 0)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{startAgreeing} of {startCompared} pairs: ABC started from the emulator agrees with ABC from the prior; CNN calls {startCalls.Sum(c => c.Started):0} against {startCalls.Sum(c => c.Prior):0} " +
-                $"(median ratio {Median(startCalls.Select(c => c.Started / c.Prior)):0.00})"));
+                $"(median ratio {Timing.Median(startCalls.Select(c => c.Started / c.Prior)):0.00})"));
         return 0;
     }
 
@@ -71,12 +71,6 @@ internal static class AbcEmulatorAgreement
         Enumerable.Range(0, 4).Select(k => Inside(a.Mean()[k], b, k) && Inside(b.Mean()[k], a, k)).ToArray();
 
     private static string Flags(bool[] agree) => string.Join("   ", agree.Select(x => x ? "yes" : "NO "));
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
-    }
 
     private static bool Inside(double value, Population posterior, int k) =>
         value >= posterior.Quantile(k, 0.025) && value <= posterior.Quantile(k, 0.975);

@@ -52,8 +52,7 @@ internal static class ConductanceVariants
         if (w == 0) return s;
         if (w < 0) return Supersampled(s, theta, seed, n);
         var shape = s.Shape;
-        var psi = GaussianRandomField.Generate(theta.LengthScales, seed, n);
-        var (_, t) = PorosityThreshold.ApplyWithLevel(psi, theta.Porosity);
+        float t = Threshold(theta, seed, n);
         var phi = s.LevelSet!;
         var ap = s.Apertures!;
         var mid = new float[3][];
@@ -108,8 +107,7 @@ internal static class ConductanceVariants
     private static VoxelStructure Supersampled(VoxelStructure s, SpinodoidParameters theta, ulong seed, int n)
     {
         var shape = s.Shape;
-        var psi = GaussianRandomField.Generate(theta.LengthScales, seed, n);
-        var (_, t) = PorosityThreshold.ApplyWithLevel(psi, theta.Porosity);
+        float t = Threshold(theta, seed, n);
         int m = 2 * n;
         var fineShape = GridShape.Cube(m);
         float[]? corners = null;
@@ -168,6 +166,10 @@ internal static class ConductanceVariants
         CopyWrapFaces(ap, shape, n);
         return s;
     }
+
+    /// <summary>The generator's threshold T (the voxel-centre ε-quantile), which the level set φ = Ψ − T has subtracted.</summary>
+    private static float Threshold(SpinodoidParameters theta, ulong seed, int n) =>
+        PorosityThreshold.ApplyWithLevel(GaussianRandomField.Generate(theta.LengthScales, seed, n), theta.Porosity).Threshold;
 
     private static void CopyWrapFaces(FaceApertures ap, GridShape shape, int n)
     {

@@ -33,8 +33,7 @@ internal static class MultigridCycles
         Console.WriteLine($"θ₁ = {theta}, N = {n}, seeds 1–{seeds} (seed 0 warms up), tolerance 1e-5, {Environment.ProcessorCount} cores");
         foreach (var d in new[] { Discretization.Subvoxel, Discretization.Voxel })
         {
-            var structures = Enumerable.Range(0, seeds + 1).Select(s => d == Discretization.Voxel
-                ? SpinodoidGenerator.Generate(theta, (ulong)s, n) : SpinodoidGenerator.GenerateContinuous(theta, (ulong)s, n)).ToArray();
+            var structures = Enumerable.Range(0, seeds + 1).Select(s => SpinodoidGenerator.Generate(theta, (ulong)s, n, d)).ToArray();
             double[][]? reference = null;
             foreach (var (name, cycle, sweeps, scale) in configurations)
             {

@@ -20,9 +20,9 @@ internal static class Timing
     }
 
     /// <summary>Median of a list (the mean of the middle two for an even count).</summary>
-    public static double Median(IReadOnlyList<double> values)
+    public static double Median(IEnumerable<double> values)
     {
-        var sorted = values.OrderBy(v => v).ToArray();
+        var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
     }
 

@@ -364,35 +364,30 @@ internal sealed class TransportProblem
             a = Find(a); b = Find(b);
             if (a != b) { if (a < b) roots[b] = a; else roots[a] = b; }
         }
-        void JoinUp(int k, int j)
+        void Join(int row, int neighbourRow, float[] faces)
         {
-            // The y faces of row (j, k) and, below the last plane, its z faces (a repeated pair, common along a row, is skipped).
-            int row = (k * ny + j) * nx;
-            int up = j + 1 < ny ? row + nx : row - (ny - 1) * nx;
+            // The cells of a row to those of the next row (y) or plane (z) through the conducting faces; a repeated
+            // pair of runs, common along a row, is skipped.
             int lastA = -1, lastB = -1;
             for (int i = 0; i < nx; i++)
             {
                 int c = row + i;
-                if (gy[c] > 0 && (run[c] != lastA || run[up + i] != lastB))
+                if (faces[c] > 0 && (run[c] != lastA || run[neighbourRow + i] != lastB))
                 {
-                    lastA = run[c]; lastB = run[up + i];
+                    lastA = run[c]; lastB = run[neighbourRow + i];
                     Union(lastA, lastB);
                 }
             }
         }
+        void JoinUp(int k, int j)
+        {
+            int row = (k * ny + j) * nx;
+            Join(row, j + 1 < ny ? row + nx : row - (ny - 1) * nx, gy);
+        }
         void JoinAbove(int k, int j)
         {
             int row = (k * ny + j) * nx;
-            int lastA = -1, lastB = -1;
-            for (int i = 0; i < nx; i++)
-            {
-                int c = row + i;
-                if (gz[c] > 0 && (run[c] != lastA || run[c + plane] != lastB))
-                {
-                    lastA = run[c]; lastB = run[c + plane];
-                    Union(lastA, lastB);
-                }
-            }
+            Join(row, row + plane, gz);
         }
         Parallel.For(0, slabs, s =>
         {
