@@ -11,7 +11,7 @@
 # 2-core machine, plus 9–13 minutes for the input cache of 12,288 structures; run it alone — a CPU-bound job beside
 # libtorch slows it several times over), FINETUNE_EPOCHS (default 6) and FINETUNE_LR (default 1e-4): a second run
 # from the first one's best weights (`train --init`), cosine-decayed from FINETUNE_LR; MAX_TIME (seconds for each
-# `train` call of this script, its input cache included; evaluation (about 10 minutes) and the emulator (about 5
+# `train` call of this script, its input cache included; evaluation (about 10 minutes) and the emulator (about 1
 # minutes) come after it).
 # It writes nothing into models/: replacing the bundled model, and its card (models/compact/README.md), is a
 # reviewed commit. The dataset itself is made with the commands in docs/datasets.md (about 7 h here, in shards).
@@ -54,6 +54,6 @@ for split in train validation test; do
   [ -f "$out/evaluation-$split.json" ] || $SPINODOID evaluate --model "$out" --data "$data" --split "$split" --png "$out/figure5-$split.png"
 done
 
-# 3. The emulator of the new CNN (4,000 prior draws).
-[ -f "$out/emulator.bin" ] || $SPINODOID emulator build --model "$out"
+# 3. The emulator: η̄(θ) and the seed scatter of the dataset's solver labels (train + validation; test held out), about 1 minute.
+[ -f "$out/emulator.bin" ] || $SPINODOID emulator build --model "$out" --data "$data"
 echo "new model in $out; next: compare with models/compact, then replace it and update its card"

@@ -58,10 +58,11 @@ public static class SpinodoidApp
                 .WithExample("diffusivity", "--theta", "0.092,0.135,0.245,0.666", "--seed", "1", "--size", "192");
             config.AddBranch("emulator", emulator =>
             {
-                emulator.SetDescription("The emulator of the CNN: η̄(θ) and the seed-to-seed covariance Σ(θ), for designs in seconds.");
+                emulator.SetDescription("The emulator of the forward map: η̄(θ) and the seed-to-seed covariance Σ(θ) (from the dataset's solver labels by default), for designs in seconds.");
                 emulator.AddCommand<EmulatorBuildCommand>("build")
-                    .WithDescription("Draw θ over the prior, predict one structure each with the CNN, and fit the emulator (with its held-out accuracy).")
-                    .WithExample("emulator", "build", "--draws", "4000", "--seed", "1");
+                    .WithDescription("Fit the emulator to the dataset's solver labels (default) or to CNN predictions of prior draws (--labels cnn), with its held-out accuracy.")
+                    .WithExample("emulator", "build", "--data", "data/compact")
+                    .WithExample("emulator", "build", "--labels", "cnn", "--draws", "4000", "--seed", "1");
             });
             config.AddCommand<ReachableCommand>("reachable")
                 .WithDescription("Which η the prior's structures can have (from the emulator): pictures, and whether a --target is reachable.")

@@ -21,7 +21,7 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         public string Target { get; init; } = "";
 
         [CommandOption("--method <abc|emulator>")]
-        [Description("abc: ABC-PMC with the simulator (the paper's; default). emulator: the posterior from the CNN's emulator (seconds, no structures generated; build it with `spinodoid emulator build`), then the same validation and refinement.")]
+        [Description("abc: ABC-PMC with the simulator (the paper's; default). emulator: the posterior from the model's emulator (seconds, no structures generated; build it with `spinodoid emulator build`), its mean moved onto the θ the emulator predicts the target at, then the same validation and refinement.")]
         [DefaultValue("abc")]
         public string Method { get; init; } = "abc";
 
@@ -257,6 +257,12 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
             $"({result.TotalSimulations / posterior.EffectiveSampleSize:0.0} per effective sample), {result.Generations.Sum(g => g.Seconds):0.0} s in all generations; " +
             $"closest distance {100 * result.ClosestDistance:0.###} %"));
         AnsiConsole.MarkupLine($"θ (posterior mean) = [bold]{string.Join(",", mean.Select(v => v.ToString("0.00000", CultureInfo.InvariantCulture)))}[/]");
+        if (refinement?.Projection is { Steps: > 0 } projection)
+        {
+            string V(IEnumerable<double> v) => string.Join(",", v.Select(x => x.ToString("0.0000", CultureInfo.InvariantCulture)));
+            AnsiConsole.MarkupLine($"moved onto the emulator's target set ({projection.Steps} Gauss–Newton steps): θ = [bold]{V(projection.Theta)}[/], " +
+                                   $"emulated η̄ ({V(projection.PosteriorMeanEta)}) at the posterior mean → ({V(projection.Eta)})");
+        }
         if (refinement is not null) ValidateCommand.PrintSummary(refinement.Rounds[0].Validation, request.Target);
         if (refinement is { Rounds.Count: > 1 })
         {

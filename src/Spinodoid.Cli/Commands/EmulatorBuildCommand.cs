@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Spinodoid.Datasets;
 using Spinodoid.Design;
 using Spinodoid.Microstructure;
 using Spinodoid.Runtime;
@@ -12,7 +13,10 @@ using Spinodoid.Cli.Support;
 
 namespace Spinodoid.Cli.Commands;
 
-/// <summary>Builds the emulator of a CNN: draws over the prior, a network of η̄(θ) and Σ(θ), and its held-out accuracy.</summary>
+/// <summary>
+/// Builds a model's emulator: a network of η̄(θ) and Σ(θ) fitted to single structures, either the dataset's solver labels
+/// (the default: what validation measures) or CNN predictions of draws over the prior (what ABC sees), and its held-out accuracy.
+/// </summary>
 internal sealed class EmulatorBuildCommand : Command<EmulatorBuildCommand.Settings>
 {
     public sealed class Settings : CommandSettings
@@ -21,8 +25,17 @@ internal sealed class EmulatorBuildCommand : Command<EmulatorBuildCommand.Settin
         [Description("The CNN to emulate. Default: the bundled model.")]
         public string? Model { get; init; }
 
+        [CommandOption("--labels <SOURCE>")]
+        [Description("What the emulator learns: solver (the dataset's labels; train and validation splits to train, test held out) or cnn (CNN predictions of --draws prior draws). Default solver.")]
+        [DefaultValue("solver")]
+        public string Labels { get; init; } = "solver";
+
+        [CommandOption("--data <DIR>")]
+        [Description("Dataset for --labels solver, made at the model's N. Default: the bundled dataset (data/compact).")]
+        public string? Data { get; init; }
+
         [CommandOption("--draws <N>")]
-        [Description("Prior draws, one structure each, predicted by the CNN (90 % to train, 10 % held out). Default 4000.")]
+        [Description("For --labels cnn: prior draws, one structure each, predicted by the CNN (90 % to train, 10 % held out). Default 4000.")]
         [DefaultValue(4000)]
         public int Draws { get; init; }
 
@@ -43,20 +56,46 @@ internal sealed class EmulatorBuildCommand : Command<EmulatorBuildCommand.Settin
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
     {
-        if (settings.Draws < 100) throw new ArgumentException($"--draws {settings.Draws} must be at least 100");
+        bool solverLabels = settings.Labels switch
+        {
+            "solver" => true,
+            "cnn" => false,
+            _ => throw new ArgumentException($"--labels '{settings.Labels}' is not a label source; allowed: solver, cnn"),
+        };
+        if (!solverLabels && settings.Draws < 100) throw new ArgumentException($"--draws {settings.Draws} must be at least 100");
         string modelDirectory = settings.Model ?? BundledModel.Locate();
         string output = settings.Out ?? Path.Combine(modelDirectory, "emulator.bin");
         OutputPaths.CheckFile(output);
         using var model = SurrogateModel.Load(modelDirectory);
-        var simulator = new SurrogateSimulator(model);
-        var prior = new SpinodoidDesignPrior(SpinodoidPrior.Paper);
         var watch = Stopwatch.StartNew();
-        var draws = ProgressBarStages.Instance.Run("CNN draws over the prior", settings.Draws, progress =>
-            EmulatorDraws.FromSimulator(simulator, prior, settings.Draws, settings.Seed, progress: progress, cancellation: cancellation));
+        List<EmulatorSample> train, test;
+        string? dataDirectory = null;
+        int sourceCount;
+        if (solverLabels)
+        {
+            dataDirectory = settings.Data ?? BundledModel.LocateDataset();
+            var data = DatasetStore.Load(dataDirectory);
+            if (data.Rows.FirstOrDefault(r => r.Size != model.StructureSize) is { } other)
+                throw new ArgumentException($"the dataset in '{dataDirectory}' has N = {other.Size} structures (row {other.Index}), the model predicts N = {model.StructureSize}; " +
+                                            "give a dataset made at the model's N (--data)");
+            train = EmulatorDraws.FromDataset(data.Rows.Where(r => r.Split != "test"));
+            test = EmulatorDraws.FromDataset(data.Split("test"));
+            sourceCount = data.Rows.Count;
+            if (train.Count < 10 || test.Count < 1)
+                throw new ArgumentException($"the dataset in '{dataDirectory}' has {train.Count} connected train + validation rows and {test.Count} test rows; the emulator needs at least 10 and 1");
+        }
+        else
+        {
+            var simulator = new SurrogateSimulator(model);
+            var prior = new SpinodoidDesignPrior(SpinodoidPrior.Paper);
+            var draws = ProgressBarStages.Instance.Run("CNN draws over the prior", settings.Draws, progress =>
+                EmulatorDraws.FromSimulator(simulator, prior, settings.Draws, settings.Seed, progress: progress, cancellation: cancellation));
+            int held = Math.Max(10, draws.Count / 10);
+            train = draws.Take(draws.Count - held).ToList();
+            test = draws.Skip(draws.Count - held).ToList();
+            sourceCount = settings.Draws;
+        }
         double drawSeconds = watch.Elapsed.TotalSeconds;
-        int held = Math.Max(10, draws.Count / 10);
-        var train = draws.Take(draws.Count - held).ToList();
-        var test = draws.Skip(draws.Count - held).ToList();
         watch.Restart();
         using var emulator = ProgressBarStages.Instance.Run("training the emulator", settings.Epochs, progress =>
             DiffusivityEmulator.Train(train, new EmulatorTraining(Epochs: settings.Epochs, Seed: settings.Seed), progress));
@@ -75,14 +114,17 @@ internal sealed class EmulatorBuildCommand : Command<EmulatorBuildCommand.Settin
         var card = new JsonObject(ProgramInfo.Header())
         {
             ["kind"] = "spinodoid emulator", ["model"] = Path.GetFileName(Path.GetFullPath(modelDirectory).TrimEnd(Path.DirectorySeparatorChar)), ["model_weights_sha256"] = model.WeightsDigest, ["model_symmetry_averaging"] = model.SymmetryAveraging,
-            ["draws"] = settings.Draws, ["kept"] = draws.Count, ["train"] = train.Count, ["held_out"] = test.Count, ["epochs"] = settings.Epochs,
+            ["labels"] = solverLabels ? "solver (dataset)" : "cnn (prior draws)",
+            ["dataset"] = dataDirectory is null ? null : Path.GetFileName(Path.GetFullPath(dataDirectory).TrimEnd(Path.DirectorySeparatorChar)),
+            ["draws"] = sourceCount, ["kept"] = train.Count + test.Count, ["train"] = train.Count, ["held_out"] = test.Count, ["epochs"] = settings.Epochs,
             ["seed"] = settings.Seed, ["held_out_mape_of_mean_vs_single_structures"] = Math.Round(mape, 5),
             ["held_out_fraction_within_95_percent"] = Math.Round(inside, 4),
             ["seconds_draws"] = Math.Round(drawSeconds, 1), ["seconds_training"] = Math.Round(trainSeconds, 1),
         };
         AtomicFile.WriteText(output + ".card.json", card.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        string source = solverLabels ? $"{train.Count + test.Count} solver-labelled structures of {sourceCount} in '{dataDirectory}'" : $"{train.Count + test.Count} connected CNN draws of {sourceCount}";
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"{draws.Count} connected draws of {settings.Draws} ({drawSeconds:0} s), trained on {train.Count} ({trainSeconds:0} s); held out {test.Count}: " +
+            $"{Markup.Escape(source)} ({drawSeconds:0} s), trained on {train.Count} ({trainSeconds:0} s); held out {test.Count}: " +
             $"η̄ vs single structures {100 * mape:0.00} % (seed scatter included), {100 * inside:0.0} % within the 95 % band"));
         AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(output)}[/] (+ .json, .card.json)");
         return 0;

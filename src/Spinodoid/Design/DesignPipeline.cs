@@ -103,8 +103,8 @@ public static class DesignPipeline
 {
     /// <summary>
     /// Runs (or resumes) <paramref name="job"/> with <paramref name="simulator"/> and writes the result with
-    /// <paramref name="outputs"/>. When the simulator is the CNN (<see cref="SurrogateSimulator"/>), the refinement takes
-    /// its Jacobian, and validations at its N compare with it.
+    /// <paramref name="outputs"/>. When the simulator is the CNN (<see cref="SurrogateSimulator"/>), the refinement of an
+    /// ABC design takes its Jacobian (an emulator design takes the emulator mean's), and validations at its N compare with it.
     /// </summary>
     public static DesignOutcome Run(DesignJob job, ISimulator simulator, IDesignOutputs? outputs = null, IDesignObserver? observer = null,
         CancellationToken cancellation = default)
@@ -140,7 +140,9 @@ public static class DesignPipeline
         if (plan.Count > 0 && abc.Posterior is { } posterior)
         {
             var compareWith = model?.StructureSize == size ? model : null;
-            refinement = DesignRefinement.Refine(request.Target, posterior, request.Prior(), model is null ? null : simulator, (theta, round) =>
+            // An emulator design takes its Jacobian from the emulator's mean (no structures); an ABC design from its simulator.
+            ISimulator? slope = job.Emulator is { } mean ? new EmulatorMeanSimulator(mean) : model is null ? null : simulator;
+            refinement = DesignRefinement.Refine(request.Target, posterior, request.Prior(), slope, (theta, round) =>
                 {
                     observer.Validating(theta, round, plan.Count, size);
                     return observer.Run($"solver N = {size}", plan.Count, progress => DesignValidation.Validate(theta, plan.Count, size, compareWith,

@@ -10,7 +10,8 @@ namespace Spinodoid.Design;
 /// that varies over θ (about 2 % at some designs), so the posterior mean of an ABC run on the CNN can miss the target by
 /// that much when the solver checks it. Refinement validates θ with the solver, then moves θ by the linear-Gaussian
 /// (Kalman) update of the posterior mean, Δθ = Σ Jᵀ (J Σ Jᵀ)⁻¹ (η* − η̄_solver), with Σ the ABC posterior covariance and
-/// J the surrogate's Jacobian of the mean η (central differences with common seeds), and validates again.
+/// J the surrogate's Jacobian of the mean η (central differences with common seeds; of η̄ itself for an emulator), and
+/// validates again.
 /// Where the CNN error is locally constant and η locally linear in θ, this is the posterior mean ABC would find with the solver itself.
 /// </summary>
 public static class DesignRefinement
@@ -29,10 +30,24 @@ public static class DesignRefinement
         var theta = posterior.Mean();
         var covariance = posterior.Covariance();
         var bounds = (prior as IPolytopeSupport)?.Bounds;
-        var posteriorMean = SpinodoidParameters.FromVector(theta);
-        var rounds = new List<RefinementRound> { new(0, posteriorMean, validate(posteriorMean, 0), null) };
+        // An emulator's mean is deterministic and costs nothing: its finite differences need one point each, its
+        // Jacobian is retaken wherever θ moves, and the posterior mean is first moved onto the set where the emulator
+        // predicts the target. The mean of a curved posterior is not such a point: it can miss the target by several
+        // percent before any solver runs.
+        bool deterministic = surrogate is EmulatorMeanSimulator;
+        EmulatorProjection? projection = deterministic && settings.ProjectionSteps > 0
+            ? (stages ?? IStageReporter.Silent).Run("emulator projection onto the target", settings.ProjectionSteps,
+                progress => Project(surrogate!, target, theta, covariance, prior, bounds, settings, progress, cancellation))
+            : null;
+        var start = projection?.Theta ?? theta;
+        var startTheta = SpinodoidParameters.FromVector(start);
+        var rounds = new List<RefinementRound>
+        {
+            new(0, startTheta, validate(startTheta, 0), projection is null ? null : start.Select((v, i) => v - theta[i]).ToArray()),
+        };
         double[,]? jacobian = null;
-        RefinementResult Done(string reason) => new(target, rounds, jacobian, reason) { Seconds = clock.Elapsed.TotalSeconds };
+        RefinementResult Done(string reason) => new(target, rounds, jacobian, reason)
+            { Seconds = clock.Elapsed.TotalSeconds, JacobianSource = jacobian is null ? null : surrogate?.Name, Projection = projection };
         while (true)
         {
             var last = rounds[^1];
@@ -46,29 +61,111 @@ public static class DesignRefinement
             cancellation.ThrowIfCancellationRequested();
             if (surrogate is null)
                 return Done("no surrogate to take the Jacobian of; validation only");
-            if (jacobian is null)
-            {
-                var (below, above) = FiniteDifferenceOffsets(theta, covariance, prior, settings.StepFraction);
-                jacobian = (stages ?? IStageReporter.Silent).Run($"surrogate Jacobian ({2 * theta.Length} × {settings.JacobianSeeds} structures)", 2 * theta.Length,
-                    points => Jacobian(surrogate, theta, below, above, settings.JacobianSeeds, settings.FirstSeed, points, cancellation));
-            }
             var current = last.Theta.ToVector();
+            if (jacobian is null || deterministic)
+            {
+                var at = deterministic ? current : start;
+                var (below, above) = FiniteDifferenceOffsets(at, covariance, prior, settings.StepFraction);
+                int seeds = deterministic ? 1 : settings.JacobianSeeds;
+                string what = deterministic ? $"{surrogate.Name} Jacobian ({2 * at.Length} points)" : $"surrogate Jacobian ({2 * at.Length} × {seeds} structures)";
+                jacobian = (stages ?? IStageReporter.Silent).Run(what, 2 * at.Length,
+                    points => Jacobian(surrogate, at, below, above, seeds, settings.FirstSeed, points, cancellation));
+            }
             var mean = last.Validation.SolverMean;
             var residual = target.Components.Select((t, d) => t is double v ? v - mean[d] : (double?)null).ToArray();
-            var step = KalmanStep(jacobian, covariance, residual);
-            if (step is null || step.Any(double.IsNaN))
-                return Done("the surrogate's η does not change with θ here (singular Jacobian); no correction possible");
-            int activeBounds = 0;
-            if (bounds is not null && prior.Density(current.Select((v, i) => v + step[i]).ToArray()) <= 0
-                && BoundedKalmanStep(jacobian, covariance, residual, current, bounds, out activeBounds,
-                    target.Components.Select(t => t is double v ? 1 / v : 0).ToArray()) is { } bounded)
-                step = bounded;
-            var (next, scale) = InsideSupport(prior, current, step);
-            if (next is null)
-                return Done("the correction leaves the prior's support; the best round is kept");
+            var correction = Correct(jacobian, covariance, residual, current, prior, bounds, target,
+                holdScale: deterministic && projection is not { MeanLengthScaleFreed: true });
+            if (correction.Failure is { } failure) return Done(failure);
+            var next = correction.Theta!;
             var nextTheta = SpinodoidParameters.FromVector(next);
-            rounds.Add(new(last.Round + 1, nextTheta, validate(nextTheta, last.Round + 1), next.Select((v, i) => v - current[i]).ToArray(), scale, activeBounds));
+            rounds.Add(new(last.Round + 1, nextTheta, validate(nextTheta, last.Round + 1), next.Select((v, i) => v - current[i]).ToArray(),
+                correction.Scale, correction.ActiveBounds));
         }
+    }
+
+    /// <summary>
+    /// One correction Δθ towards the residual: the Kalman step, held on the support's bounds where it would leave them
+    /// (<see cref="BoundedKalmanStep"/>), shortened if still outside. A failure says why no step can be taken.
+    /// </summary>
+    private static (double[]? Theta, double Scale, int ActiveBounds, string? Failure) Correct(double[,] jacobian, double[,] covariance,
+        double?[] residual, double[] current, IPrior prior, IReadOnlyList<LinearBound>? bounds, DiffusivityTarget target, bool holdScale = false)
+    {
+        var weights = target.Components.Select(t => t is double v ? 1 / v : 0).ToArray();
+        if (holdScale) (jacobian, residual, weights) = HoldingMeanLengthScale(jacobian, residual, weights, current);
+        var step = KalmanStep(jacobian, covariance, residual);
+        if (step is null || step.Any(double.IsNaN))
+            return (null, 0, 0, "the surrogate's η does not change with θ here (singular Jacobian); no correction possible");
+        int activeBounds = 0;
+        if (bounds is not null && prior.Density(current.Select((v, i) => v + step[i]).ToArray()) <= 0
+            && BoundedKalmanStep(jacobian, covariance, residual, current, bounds, out activeBounds, weights) is { } bounded)
+            step = bounded;
+        var (next, scale) = InsideSupport(prior, current, step);
+        return next is null ? (null, 0, 0, "the correction leaves the prior's support; the best round is kept") : (next, scale, activeBounds, null);
+    }
+
+    /// <summary>
+    /// The system with one more targeted row: the mean length scale m = (a_x + a_y + a_z) / 3 held where it is. The
+    /// posterior is widest along m, and the minimum-Σ-norm step would otherwise buy η there, where η changes only through
+    /// the structure's size against the box (finite-size and resolution effects), not through its shape; m's row is
+    /// weighted as a relative error, like η's.
+    /// </summary>
+    private static (double[,] Jacobian, double?[] Residual, double[] Weights) HoldingMeanLengthScale(double[,] jacobian, double?[] residual,
+        double[] weights, double[] theta)
+    {
+        int outputs = jacobian.GetLength(0), dimension = jacobian.GetLength(1);
+        var held = new double[outputs + 1, dimension];
+        for (int d = 0; d < outputs; d++)
+        for (int k = 0; k < dimension; k++)
+            held[d, k] = jacobian[d, k];
+        for (int k = 0; k < 3; k++) held[outputs, k] = 1.0 / 3;
+        double m = (theta[0] + theta[1] + theta[2]) / 3;
+        return (held, [.. residual, 0.0], [.. weights, 1 / m]);
+    }
+
+    /// <summary>
+    /// Gauss–Newton on a deterministic surrogate's η̄ from <paramref name="theta"/>: Kalman steps (the least change in the
+    /// posterior's metric) with the Jacobian retaken at every step, each halved until it lowers the squared relative
+    /// error (the posterior is widest along the mean length scale, where η̄ is far from linear over a full step), until
+    /// η̄ is within a tenth of the tolerance of the target, no step brings it closer, or
+    /// <see cref="RefinementSettings.ProjectionSteps"/> are used.
+    /// </summary>
+    private static EmulatorProjection Project(ISimulator surrogate, DiffusivityTarget target, double[] theta, double[,] covariance, IPrior prior,
+        IReadOnlyList<LinearBound>? bounds, RefinementSettings settings, IProgress<int>? progress, CancellationToken cancellation)
+    {
+        double[] Eta(double[] at) => surrogate.Simulate([new Proposal(at, settings.FirstSeed)], cancellation)[0];
+        double Worst(double[] eta) => target.Components.Select((t, d) => t is double v ? Math.Abs(eta[d] / v - 1) : 0).Max();
+        double Squared(double[] eta) => target.Components.Select((t, d) => t is double v ? Math.Pow(eta[d] / v - 1, 2) : 0).Sum();
+        var current = theta;
+        var eta = Eta(current);
+        var startEta = eta;
+        int steps = 0;
+        // Shape first (m held); only where that cannot come within half the tolerance, e.g. at the porosity bound, m too.
+        bool freed = false;
+        foreach (bool hold in new[] { true, false })
+        {
+            if (!hold && Worst(eta) <= settings.Tolerance / 2) break;
+            freed = !hold;
+            for (int pass = 0; pass < settings.ProjectionSteps && Worst(eta) > settings.Tolerance / 10; pass++)
+            {
+                var (below, above) = FiniteDifferenceOffsets(current, covariance, prior, settings.StepFraction);
+                var jacobian = Jacobian(surrogate, current, below, above, 1, settings.FirstSeed, cancellation: cancellation);
+                var residual = target.Components.Select((t, d) => t is double v ? v - eta[d] : (double?)null).ToArray();
+                var correction = Correct(jacobian, covariance, residual, current, prior, bounds, target, holdScale: hold);
+                if (correction.Theta is not { } full) break;
+                double[]? accepted = null, acceptedEta = null;
+                for (int halving = 0; halving <= 6 && accepted is null; halving++)
+                {
+                    double f = Math.Pow(0.5, halving);
+                    var trial = current.Select((v, i) => v + f * (full[i] - v)).ToArray();
+                    var trialEta = Eta(trial);
+                    if (Squared(trialEta) < Squared(eta)) (accepted, acceptedEta) = (trial, trialEta);
+                }
+                if (accepted is null) break;
+                (current, eta) = (accepted, acceptedEta!);
+                progress?.Report(++steps);
+            }
+        }
+        return new EmulatorProjection(theta, startEta, current, eta, steps) { MeanLengthScaleFreed = freed };
     }
 
     private static string SupportNote(IReadOnlyList<RefinementRound> rounds)

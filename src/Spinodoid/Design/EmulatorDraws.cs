@@ -1,3 +1,4 @@
+using Spinodoid.Datasets;
 using Spinodoid.Design.Abc;
 using Spinodoid.Runtime;
 using Spinodoid.Surrogate;
@@ -32,4 +33,13 @@ public static class EmulatorDraws
         }
         return samples;
     }
+
+    /// <summary>
+    /// Draws from a labelled dataset: each row's θ and its solver η (one structure, one seed), so an emulator built from
+    /// them models the solver's mean and scatter, which validation measures, rather than the CNN's. Rows with η = 0 in
+    /// some direction are left out, as in <see cref="FromSimulator"/>.
+    /// </summary>
+    public static List<EmulatorSample> FromDataset(IEnumerable<DatasetRow> rows) =>
+        rows.Where(r => r.EtaX > 0 && r.EtaY > 0 && r.EtaZ > 0)
+            .Select(r => new EmulatorSample(r.Theta.ToVector(), [r.EtaX, r.EtaY, r.EtaZ])).ToList();
 }

@@ -6,8 +6,9 @@ namespace Spinodoid.Design;
 /// <param name="JacobianSeeds">Structures per finite-difference point of the surrogate Jacobian (common seeds at every point).</param>
 /// <param name="StepFraction">Finite-difference step as a fraction of each parameter's posterior standard deviation.</param>
 /// <param name="FirstSeed">Seed of the first Jacobian structure; validation seeds (<see cref="ValidationSeed"/>) lie far below it.</param>
+/// <param name="ProjectionSteps">For an emulator design: most Gauss–Newton steps that move the posterior mean onto the emulator's target set before round 0 (0 = validate the posterior mean itself).</param>
 public sealed record RefinementSettings(int Rounds = 2, double Tolerance = 0.01, int JacobianSeeds = 64, double StepFraction = 0.5,
-    ulong FirstSeed = 900_000_001)
+    ulong FirstSeed = 900_000_001, int ProjectionSteps = 10)
 {
     /// <summary>
     /// First structure seed of round <paramref name="round"/>'s validation: 1,000,001 + 10⁶·round, so every round gets
@@ -21,6 +22,7 @@ public sealed record RefinementSettings(int Rounds = 2, double Tolerance = 0.01,
         if (Rounds is < 0 or > 10) throw new ArgumentException($"refinement rounds {Rounds} must be in 0..10");
         if (!(Tolerance > 0 && Tolerance < 1)) throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"refinement tolerance {100 * Tolerance:G6} % must be in (0, 100) %"));
         if (FirstSeed < ValidationSeed(Rounds + 1)) throw new ArgumentException($"Jacobian seed {FirstSeed} must be at least {ValidationSeed(Rounds + 1)} (above the validation seeds)");
+        if (ProjectionSteps is < 0 or > 50) throw new ArgumentException($"projection steps {ProjectionSteps} must be in 0..50");
         if (JacobianSeeds < 2) throw new ArgumentException($"Jacobian structures per point {JacobianSeeds} must be at least 2");
         if (!(StepFraction > 0 && StepFraction <= 2)) throw new ArgumentException($"finite-difference step {StepFraction} must be in (0, 2] posterior standard deviations");
         return this;

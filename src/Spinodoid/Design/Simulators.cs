@@ -77,3 +77,17 @@ public sealed class SolverSimulator(int size, DiffusivityOptions? options = null
         return results;
     }
 }
+
+/// <summary>
+/// The emulator's mean η̄(θ) as a simulator (the seed is ignored: η̄ is the mean over seeds). Cheap and smooth, so the
+/// refinement of an emulator design takes its Jacobian from it instead of from hundreds of CNN structures.
+/// </summary>
+public sealed class EmulatorMeanSimulator(IDiffusivityEmulator emulator, string name = "emulator mean") : ISimulator
+{
+    /// <inheritdoc />
+    public string Name => name;
+
+    /// <inheritdoc />
+    public IReadOnlyList<double[]> Simulate(IReadOnlyList<Proposal> proposals, CancellationToken cancellation = default) =>
+        emulator.Predict(proposals.Select(p => p.Theta).ToList()).Select(p => p.Mean).ToArray();
+}

@@ -62,7 +62,7 @@ public static class DesignReport
         }
         if (validation is not null) json["validation"] = ValidationJson(validation, request.Target);
         if (outcome.Reachable is { } reachable) json["reachability"] = ReachabilityJson(reachable, request.Target, EmulatorPosterior.UnreachableLimit(request.FinalTolerance));
-        if (refinement is { Rounds.Count: > 1 } || refinement?.Jacobian is not null) json["refinement"] = RefinementJson(refinement);
+        if (refinement is { Rounds.Count: > 1 } || refinement?.Jacobian is not null || refinement?.Projection is not null) json["refinement"] = RefinementJson(refinement);
         return json;
     }
 
@@ -104,6 +104,17 @@ public static class DesignReport
         var json = new JsonObject
         {
             ["method"] = "Δθ = Σ Jᵀ (J Σ Jᵀ)⁻¹ (η* − mean solver η); Σ the posterior covariance, J the surrogate Jacobian at the posterior mean",
+            ["jacobian_of"] = refinement.JacobianSource,
+            ["projection"] = refinement.Projection is { } projection ? new JsonObject
+            {
+                ["method"] = "Gauss–Newton with Kalman steps on the emulator's η̄, from the posterior mean; round 0 validates where it ends",
+                ["steps"] = projection.Steps,
+                ["mean_length_scale"] = projection.MeanLengthScaleFreed ? "moved (the shape alone could not meet the target)" : "held",
+                ["posterior_mean_theta"] = string.Join(",", projection.PosteriorMean.Select(v => v.ToString("G6", Invariant))),
+                ["emulator_eta_at_posterior_mean"] = new JsonArray(projection.PosteriorMeanEta.Select(v => (JsonNode?)v).ToArray()),
+                ["theta"] = string.Join(",", projection.Theta.Select(v => v.ToString("G6", Invariant))),
+                ["emulator_eta"] = new JsonArray(projection.Eta.Select(v => (JsonNode?)v).ToArray()),
+            } : null,
             ["stop_reason"] = refinement.StopReason,
             ["seconds"] = Math.Round(refinement.Seconds, 2),
             ["design_round"] = best.Round,
@@ -164,7 +175,7 @@ public static class DesignReport
         if (result.Posterior is { } posterior)
         {
             AtomicFile.WriteText(Path.Combine(directory, "posterior.csv"), outcome.Store.ParticleTable(posterior));
-            WritePosteriorFigure(posterior, Path.Combine(directory, "posterior.png"), refinement is { Best.Round: > 0 } r ? r.Best.Theta.ToVector() : null);
+            WritePosteriorFigure(posterior, Path.Combine(directory, "posterior.png"), refinement is { MovedFromPosteriorMean: true } r ? r.Best.Theta.ToVector() : null);
         }
         var summary = Summary(outcome);
         AtomicFile.WriteText(Path.Combine(directory, "summary.json"), summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
@@ -172,7 +183,7 @@ public static class DesignReport
         foreach (var round in refinement?.Rounds.Skip(1) ?? [])
             WriteValidation(round.Validation, Path.Combine(directory, string.Create(Invariant, $"refinement-{round.Round}")), request.Target);
         if (result.Posterior is { } last)
-            WritePairsFigure(last, Path.Combine(directory, "posterior-pairs.png"), refinement is { Best.Round: > 0 } r ? r.Best.Theta.ToVector() : null);
+            WritePairsFigure(last, Path.Combine(directory, "posterior-pairs.png"), refinement is { MovedFromPosteriorMean: true } r ? r.Best.Theta.ToVector() : null);
         WriteConvergenceFigure(result.Generations, Path.Combine(directory, "convergence.png"));
         if (outcome.Reachable is { } reachable)
             ReachableFigures.WritePng(reachable, Path.Combine(directory, "reachable.png"),
@@ -202,7 +213,7 @@ public static class DesignReport
         var validation = outcome.Refinement?.Rounds[0].Validation;
         int size = validation?.Size ?? 128;
         ulong seed = validation is { Samples.Count: > 0 } v ? v.Samples[0].Seed : outcome.Request.Seed;
-        if (outcome.Refinement is { } refinement) return (refinement.Best.Theta, seed, size, refinement.Best.Round > 0 ? "refined design" : "posterior mean");
+        if (outcome.Refinement is { } refinement) return (refinement.Best.Theta, seed, size, refinement.MovedFromPosteriorMean ? "refined design" : "posterior mean");
         if (outcome.Abc.Posterior is { } posterior) return (SpinodoidParameters.FromVector(posterior.Mean()), seed, size, "posterior mean");
         return null;
     }

@@ -136,6 +136,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("no validation at", "merge-validation", "/nonexistent/part-0", "--out", "{out}")]
     [InlineData("--factor 2 validates upscaled structures with the solver only", "validate", "--theta", "0.1,0.15,0.2,0.6", "--factor", "2", "--size", "16", "--out", "{out}")]
     [InlineData("[8, 800]", "dataset", "generate", "--size", "7", "--count", "6", "--out", "{out}")]
+    [InlineData("--labels 'voxels' is not a label source; allowed: solver, cnn", "emulator", "build", "--labels", "voxels", "--out", "{out}.bin")]
     public void BadInputExitsWithTwoAndSaysWhatIsWrong(string message, params string[] args)
     {
         string output = PathOf("out");
@@ -288,7 +289,7 @@ public sealed class CommandLineTests : IDisposable
     public void AnEmulatorDesignsInOneStepAndRefusesAnUnreachableTarget()
     {
         string emulator = PathOf("emulator.bin");
-        var (code, output) = Run("emulator", "build", "--draws", "120", "--epochs", "20", "--seed", "3", "--out", emulator);
+        var (code, output) = Run("emulator", "build", "--labels", "cnn", "--draws", "120", "--epochs", "20", "--seed", "3", "--out", emulator);
         Assert.True(code == 0, output);
         var card = JsonNode.Parse(File.ReadAllText(emulator + ".card.json"))!;
         Assert.True(card["kept"]!.GetValue<int>() > 60);
@@ -309,6 +310,31 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(3, code);
         Assert.Contains("not reachable", output);
         Assert.True(new FileInfo(PathOf("reachable.png")).Length > 10_000);
+    }
+
+    [Fact]
+    public void AnEmulatorLearnsTheBundledDatasetsSolverLabelsAndRefusesADatasetOfAnotherN()
+    {
+        // Default labels: the bundled dataset's solver η, its train and validation splits to train, the test split held out.
+        string emulator = PathOf("solver-emulator.bin");
+        var (code, output) = Run("emulator", "build", "--epochs", "2", "--out", emulator);
+        Assert.True(code == 0, output);
+        var card = JsonNode.Parse(File.ReadAllText(emulator + ".card.json"))!;
+        Assert.Equal("solver (dataset)", card["labels"]!.GetValue<string>());
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Spinodoid.slnx"))) root = Path.GetDirectoryName(root)!;
+        var rows = Spinodoid.Datasets.DatasetStore.Load(Path.Combine(root, "data", "compact")).Rows;
+        bool Connected(Spinodoid.Datasets.DatasetRow r) => r.EtaX > 0 && r.EtaY > 0 && r.EtaZ > 0;
+        Assert.Equal(rows.Count(r => r.Split != "test" && Connected(r)), card["train"]!.GetValue<int>());
+        Assert.Equal(rows.Count(r => r.Split == "test" && Connected(r)), card["held_out"]!.GetValue<int>());
+
+        // A dataset made at another N than the model's is not the model's forward map.
+        (code, output) = Run("dataset", "generate", "--size", "16", "--count", "6", "--out", PathOf("small"));
+        Assert.True(code == 0, output);
+        (code, output) = Run("emulator", "build", "--data", PathOf("small"), "--out", PathOf("small.bin"));
+        Assert.Equal(2, code);
+        Assert.Contains("N = 16", output);
+        Assert.False(File.Exists(PathOf("small.bin")));
     }
 
     [Fact]

@@ -134,6 +134,74 @@ public sealed class DesignRefinementTests
         Assert.Contains("within", result.StopReason);
     }
 
+    /// <summary>η̄ = A θ + c with no scatter, counting the θ it is asked for.</summary>
+    private sealed class LinearEmulator(double[] offset) : Spinodoid.Surrogate.IDiffusivityEmulator
+    {
+        public int Evaluations { get; private set; }
+        public (double[] Mean, double[,] Covariance)[] Predict(IReadOnlyList<double[]> thetas)
+        {
+            Evaluations += thetas.Count;
+            return thetas.Select(t => (Evaluate(t, offset, 0), new double[3, 3])).ToArray();
+        }
+    }
+
+    [Fact]
+    public void AnEmulatorDesignTakesItsJacobianFromTheEmulatorMeanOnePointEach()
+    {
+        double[] offset = [0.1, 0.2, 0.3], bias = [0.004, -0.01, 0.008];
+        var theta0 = new[] { 0.1, 0.12, 0.15, 0.6 };
+        var at0 = Evaluate(theta0, offset, 0);
+        var target = new DiffusivityTarget(at0[0], at0[1], at0[2]);
+        var emulator = new LinearEmulator(offset);
+        ValidationSummary Validate(SpinodoidParameters theta, int round) => new(theta, 16, Enumerable.Range(0, 20).Select(k =>
+        {
+            var eta = Evaluate(theta.ToVector(), offset, 0);
+            return new ValidationSample((ulong)(1000 * round + k), eta.Select((v, d) => v - bias[d]).ToArray(), null);
+        }).ToArray());
+
+        var result = DesignRefinement.Refine(target, GaussianPopulation(theta0), new BoxPrior(0.01, 0.99), new EmulatorMeanSimulator(emulator), Validate,
+            new RefinementSettings(Rounds: 2, Tolerance: 1e-6, ProjectionSteps: 0));
+        // Deterministic: one evaluation per finite-difference point (not JacobianSeeds of them), and the exact slope.
+        Assert.Equal(8, emulator.Evaluations);
+        Assert.Equal("emulator mean", result.JacobianSource);
+        for (int d = 0; d < 3; d++)
+        for (int k = 0; k < 4; k++)
+            Assert.Equal(Sensitivity[d, k], result.Jacobian![d, k], 9);
+        Assert.Equal(1, result.Best.Round);
+        Assert.True(result.Best.WorstError(target) < 1e-6, $"worst error {result.Best.WorstError(target)}");
+        // The step keeps the mean length scale: the posterior is widest along it, and η̄ may not be bought there.
+        Assert.Equal(MeanLengthScale(result.Rounds[0].Theta.ToVector()), MeanLengthScale(result.Best.Theta.ToVector()), 12);
+    }
+
+    private static double MeanLengthScale(double[] theta) => (theta[0] + theta[1] + theta[2]) / 3;
+
+    [Fact]
+    public void AnEmulatorDesignIsFirstMovedOntoTheTargetWithoutAnySolverRun()
+    {
+        // The posterior mean is off the target (the mean of a curved posterior); the solver agrees with the emulator.
+        double[] offset = [0.1, 0.2, 0.3];
+        var theta0 = new[] { 0.1, 0.12, 0.15, 0.6 };
+        var at0 = Evaluate(theta0, offset, 0);
+        var target = new DiffusivityTarget(at0[0] + 0.01, at0[1] - 0.02, at0[2] + 0.015);
+        var emulator = new LinearEmulator(offset);
+        int validations = 0;
+        ValidationSummary Validate(SpinodoidParameters theta, int round)
+        {
+            validations++;
+            return new(theta, 16, [new ValidationSample(1, Evaluate(theta.ToVector(), offset, 0), null)]);
+        }
+
+        var result = DesignRefinement.Refine(target, GaussianPopulation(theta0), new BoxPrior(0.01, 0.99), new EmulatorMeanSimulator(emulator), Validate,
+            new RefinementSettings(Rounds: 2, Tolerance: 1e-6));
+        Assert.Equal(1, validations);
+        var projection = result.Projection!;
+        Assert.Equal(1, projection.Steps);
+        Assert.True(result.Rounds[0].WorstError(target) < 1e-7, $"worst error {result.Rounds[0].WorstError(target)}");
+        Assert.Equal(MeanLengthScale(projection.PosteriorMean), MeanLengthScale(result.Rounds[0].Theta.ToVector()), 12);
+        Assert.True(result.MovedFromPosteriorMean);
+        Assert.Null(result.JacobianSource);
+    }
+
     [Fact]
     public void ACorrectionThatLeavesThePriorIsShortenedToStayInside()
     {
