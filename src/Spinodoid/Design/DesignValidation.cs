@@ -17,6 +17,9 @@ public static class DesignValidation
     public static DiffusivityOptions SolverOptions(DiffusivityOptions? options) =>
         (options ?? new DiffusivityOptions()) with { Discretization = options?.Discretization ?? DefaultDiscretization };
 
+    /// <summary>Largest N whose structures <see cref="Validate"/> solves several at a time (one per core).</summary>
+    public const int ConcurrentSizeLimit = 192;
+
     /// <summary>
     /// <paramref name="count"/> structures at θ (seeds <paramref name="firstSeed"/>, +1, …) of size <paramref name="size"/>:
     /// η by the solver (<see cref="DefaultDiscretization"/> unless <paramref name="options"/> say otherwise) and, when
@@ -32,10 +35,15 @@ public static class DesignValidation
             throw new ArgumentException($"the model predicts N = {model.StructureSize} structures; validate at --size {model.StructureSize} or without the CNN");
         options = SolverOptions(options);
         var discretization = options.Discretization!.Value;
-        var samples = new List<ValidationSample>(count);
-        for (int k = 0; k < count; k++)
+        var samples = new ValidationSample[count];
+        int done = 0;
+        var network = new object();
+        // Small structures are solved side by side (at most 8): the solver's own parallel loops keep only part of the
+        // cores busy at N = 128 (two at a time on 2 cores: 1.4 times the throughput), and each η is the same either way
+        // (its reductions run in a fixed order). Large ones (upscaling) go one at a time, for memory.
+        int concurrent = size <= ConcurrentSizeLimit ? Math.Clamp(Math.Min(count, Environment.ProcessorCount), 1, 8) : 1;
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = concurrent, CancellationToken = cancellation }, k =>
         {
-            cancellation.ThrowIfCancellationRequested();
             ulong seed = firstSeed + (ulong)k;
             var structure = SpinodoidGenerator.Generate(theta, seed, size, discretization);
             var solver = DiffusivitySolver.SolveAll(structure, options, cancellation: cancellation).Select(r => r.Diffusivity).ToArray();
@@ -43,11 +51,12 @@ public static class DesignValidation
             if (model is not null)
             {
                 var pores = Connectivity.OfPhase(structure.Pore, structure.Shape, 1, options.Sides);
-                cnn = SurrogateSimulator.ZeroWhereBlocked(model.Predict(structure), pores);
+                // One network pass at a time: a libtorch module is not shared across threads here.
+                lock (network) cnn = SurrogateSimulator.ZeroWhereBlocked(model.Predict(structure), pores);
             }
-            samples.Add(new ValidationSample(seed, solver, cnn));
-            progress?.Report(k + 1);
-        }
+            samples[k] = new ValidationSample(seed, solver, cnn);
+            lock (samples) progress?.Report(++done);
+        });
         return new ValidationSummary(theta, size, samples) { Discretization = discretization };
     }
 
