@@ -21,6 +21,8 @@ internal static class AbcEmulatorAgreement
         string modelDirectory = args.Length > 0 ? args[0] : "models/compact";
         string output = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "spinodoid-abc-vs-emulator");
         int spread = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
+        // A comparison split over sessions can start at a later target (0-based, in the order printed below).
+        int first = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 0;
         TorchRuntime.EnsureInitialised();
         using var model = SurrogateModel.Load(modelDirectory);
         using var emulator = DiffusivityEmulator.Load(Path.Combine(modelDirectory, "emulator.bin"));
@@ -32,7 +34,7 @@ internal static class AbcEmulatorAgreement
         Console.WriteLine("target η              method    calls   seconds  posterior mean θ (95 % interval)                                                    agree a_x a_y a_z ε");
         int agreeing = 0, compared = 0, startAgreeing = 0, startCompared = 0;
         var startCalls = new List<(double Prior, double Started)>();
-        for (int i = 0; i < targets.Count; i++)
+        for (int i = first; i < targets.Count; i++)
         {
             var request = new DesignRequest(targets[i], Seed: 1);
             var abc = DesignPipeline.Run(new DesignJob(request, Path.Combine(output, $"target-{i}-abc")), simulator).Abc;

@@ -15,6 +15,8 @@ switch (command)
         return TauFactorBenchmark.Run(args.Skip(1).ToArray());
     case "resolution":
         return ResolutionStudy.Run(args.Skip(1).ToArray());
+    case "tolerance":
+        return ToleranceStudy.Run(args.Skip(1).ToArray());
     case "cylinders":
         return CylinderStudy.Run(args.Skip(1).ToArray());
     case "surrogate":
@@ -53,10 +55,11 @@ switch (command)
               surrogate [batch=8] [rounds=3]   structures/s for generate + CNN prediction (compact, paper)
               abc [target=0.40,0.50,0.60] [P=512] [final=0.01] [seed=1] [name filter]   simulator calls of ABC-PMC strategies on a cheap stand-in model
               scalars [seconds=20]            libtorch calls with implicit vs owned Scalars under forced collections (the inference crash)
-              subvoxel-profile [N=128] [seeds=3]   where a sub-voxel label's time goes (generation, set-up, multigrid, solve)
+              tolerance [N=128] [seeds=3] [θ=low-porosity design] [tolerances=1e-5,3e-5,1e-4,3e-4]   PCG stopping tolerance: time, iterations, η error against 1e-8
+              subvoxel-profile [N=128] [seeds=3] [θ=η₁ design] where a sub-voxel label's time goes (generation, set-up, multigrid, solve)
               surface [sizes=32,64,96,128,192] [repeats=5]   the η₁ design's solid surface (export): triangles, STL size, time, volume error
               emulator [model=models/compact] [thetas=12] [seeds=8] [draw seed]   emulator η̄ against repeated solver and CNN runs at held-out θ
-              abc-vs-emulator [model=models/compact] [out=/tmp/…] [spread=5]   ABC and emulator posteriors on η₁, η₂ and targets spread over the reachable set
+              abc-vs-emulator [model=models/compact] [out=/tmp/…] [spread=5] [first=0]   ABC and emulator posteriors on η₁, η₂ and targets spread over the reachable set
               emulator-labels [model=models/compact] [data=data/compact] [epochs=150]   emulators from CNN draws or solver labels, scored on the test split
               cycles [N=192] [seeds=4] [scales]   V- against W-cycle multigrid (coarse sweeps 2 or 1): median time, iterations, η difference
               conductance-variants [N=128] [csv] [weights=0,1/6,1/4]   apertures (0) against series face conductances (w > 0) or apertures from the 2N field (−1), vs the resolution study's η_c

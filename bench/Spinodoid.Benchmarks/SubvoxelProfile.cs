@@ -18,14 +18,15 @@ public static class SubvoxelProfile
     {
         int n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 128;
         int seeds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+        var theta = args.Length > 2 ? SpinodoidParameters.Parse(args[2]) : Design;
         var options = new DiffusivityOptions(Discretization: Discretization.Subvoxel).Validated();
         var rows = new List<double[]>();
-        Console.WriteLine($"η₁ design θ = {Design}, N = {n}, seeds 1–{seeds}, {Environment.ProcessorCount} cores; seconds");
+        Console.WriteLine($"θ = {theta}, N = {n}, seeds 1–{seeds}, {Environment.ProcessorCount} cores; seconds");
         for (int seed = 0; seed <= seeds; seed++)
         {
             // Seed 0 warms up (JIT, buffer pool) and is not counted.
             var watch = Stopwatch.StartNew();
-            var structure = SpinodoidGenerator.GenerateContinuous(Design, (ulong)seed, n);
+            var structure = SpinodoidGenerator.GenerateContinuous(theta, (ulong)seed, n);
             double generate = watch.Elapsed.TotalSeconds;
             double setup = 0, multigrid = 0, cycle = 0, apply = 0, solve = 0, iterations = 0;
             foreach (var axis in new[] { Axis.X, Axis.Y, Axis.Z })

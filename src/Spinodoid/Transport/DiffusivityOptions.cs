@@ -92,8 +92,9 @@ public static class BoundaryConventions
 /// <param name="Convention">Inlet/outlet convention.</param>
 /// <param name="Sides">Lateral sides: periodic (generated structures) or mirror (no flux).</param>
 /// <param name="Tolerance">
-/// Stop when η changes by less than this (relative) between iterations and the inlet and outlet fluxes agree
-/// to this (relative).
+/// Relative accuracy of η. η is read from the dissipation of the iterate, which PCG lowers at every step towards
+/// that of the discrete solution; the solve stops when its fall over the last three iterations and the geometric
+/// estimate of the fall still to come are both below a quarter of this.
 /// </param>
 /// <param name="MaxIterations">Give up (reporting the accuracy reached) after this many PCG iterations.</param>
 /// <param name="CoarseCorrectionScale">Over-correction of the aggregation multigrid's coarse-grid correction.</param>
@@ -140,8 +141,11 @@ public sealed record DiffusivityOptions(
 /// Volume fraction of pore connected inlet→outlet along this axis (pore voxels of the cells that carry flux).
 /// </param>
 /// <param name="Iterations">PCG iterations.</param>
-/// <param name="RelativeChange">Relative change of η in the last iteration.</param>
-/// <param name="FluxImbalance">|Q_in − Q_out| / Q: zero for the exact discrete solution.</param>
+/// <param name="RelativeChange">Relative fall of η over the last three iterations.</param>
+/// <param name="FluxImbalance">
+/// |Q_in − Q_out| / Q of the final iterate: zero for the exact discrete solution. It is linear in the iterate's
+/// error where η (from the dissipation) is quadratic, so it is of the order of √tolerance (10⁻⁴–10⁻³ at 1e-5).
+/// </param>
 /// <param name="Converged">Both criteria met within the iteration limit.</param>
 /// <param name="Seconds">Wall time for this direction.</param>
 /// <param name="Convention">Inlet/outlet convention used.</param>
