@@ -603,45 +603,39 @@ internal sealed class TransportProblem
 /// <summary>Vector kernels with double-precision reductions in a fixed order (reproducible).</summary>
 internal static class Vectors
 {
-    public static double Dot(float[] a, float[] b, IFineLevel level) 
+    public static double Dot(float[] a, float[] b, IFineLevel level) => SumOverPlanes(level, (k, plane) =>
     {
-        var partial = new double[level.Nz];
-        int plane = level.Plane;
-        level.ForEachPlane(k =>
+        var sa = a.AsSpan(k * plane, plane);
+        var sb = b.AsSpan(k * plane, plane);
+        int i = 0, width = System.Numerics.Vector<float>.Count;
+        var acc = System.Numerics.Vector<double>.Zero;
+        for (; i <= plane - width; i += width)
         {
-            var sa = a.AsSpan(k * plane, plane);
-            var sb = b.AsSpan(k * plane, plane);
-            double sum = 0;
-            int i = 0, width = System.Numerics.Vector<float>.Count;
-            var acc = System.Numerics.Vector<double>.Zero;
-            for (; i <= plane - width; i += width)
-            {
-                var prod = new System.Numerics.Vector<float>(sa.Slice(i, width)) * new System.Numerics.Vector<float>(sb.Slice(i, width));
-                System.Numerics.Vector.Widen(prod, out var lo, out var hi);
-                acc += lo + hi;
-            }
-            sum = System.Numerics.Vector.Sum(acc);
-            for (; i < plane; i++) sum += (double)sa[i] * sb[i];
-            partial[k] = sum;
-        });
-        double total = 0;
-        foreach (var v in partial) total += v;
-        return total;
-    }
+            var prod = new System.Numerics.Vector<float>(sa.Slice(i, width)) * new System.Numerics.Vector<float>(sb.Slice(i, width));
+            System.Numerics.Vector.Widen(prod, out var lo, out var hi);
+            acc += lo + hi;
+        }
+        double sum = System.Numerics.Vector.Sum(acc);
+        for (; i < plane; i++) sum += (double)sa[i] * sb[i];
+        return sum;
+    });
 
-    /// <summary>xᵀr for a double-precision x (the solution) and a single-precision r, summed in double per plane.</summary>
-    public static double Dot(double[] x, float[] r, IFineLevel level)
+    /// <summary>xᵀr for a double-precision x (the solution) and a single-precision r.</summary>
+    public static double Dot(double[] x, float[] r, IFineLevel level) => SumOverPlanes(level, (k, plane) =>
+    {
+        var sx = x.AsSpan(k * plane, plane);
+        var sr = r.AsSpan(k * plane, plane);
+        double sum = 0;
+        for (int i = 0; i < plane; i++) sum += sx[i] * sr[i];
+        return sum;
+    });
+
+    /// <summary>Per-plane sums, computed in parallel and added in plane order (the same total on any core count).</summary>
+    private static double SumOverPlanes(IFineLevel level, Func<int, int, double> planeSum)
     {
         var partial = new double[level.Nz];
         int plane = level.Plane;
-        level.ForEachPlane(k =>
-        {
-            var sx = x.AsSpan(k * plane, plane);
-            var sr = r.AsSpan(k * plane, plane);
-            double sum = 0;
-            for (int i = 0; i < plane; i++) sum += sx[i] * sr[i];
-            partial[k] = sum;
-        });
+        level.ForEachPlane(k => partial[k] = planeSum(k, plane));
         double total = 0;
         foreach (var v in partial) total += v;
         return total;
