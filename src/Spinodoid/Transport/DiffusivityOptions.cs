@@ -146,7 +146,10 @@ public sealed record DiffusivityOptions(
 /// |Q_in − Q_out| / Q of the final iterate: zero for the exact discrete solution. It is linear in the iterate's
 /// error where η (from the dissipation) is quadratic, so it is of the order of √tolerance (10⁻⁴–10⁻³ at 1e-5).
 /// </param>
-/// <param name="Converged">Both criteria met within the iteration limit.</param>
+/// <param name="Converged">
+/// η settled to the tolerance within the iteration limit, confirmed on the true residual (the stopping rule of
+/// <see cref="DiffusivityOptions.Tolerance"/>).
+/// </param>
 /// <param name="Seconds">Wall time for this direction.</param>
 /// <param name="Convention">Inlet/outlet convention used.</param>
 /// <param name="Sides">Lateral sides used.</param>

@@ -468,17 +468,18 @@ internal sealed class TransportProblem
     private const double Margin = 0.25;
 
     /// <summary>
-    /// How far D still has to fall, D − D* = ‖e‖²_A, estimated from the last two windows of decreases: PCG reduces
-    /// ‖e‖²_A by a roughly constant factor q per window, so with S the last window's decrease the rest is the
-    /// geometric tail S·q/(1 − q), q = S / S_previous. Infinite until two windows exist or while D is not falling
-    /// faster window by window.
+    /// The fall S of D over the last window, and how far D still has to fall, D − D* = ‖e‖²_A, estimated from the
+    /// last two windows: PCG reduces ‖e‖²_A by a roughly constant factor q per window, so the rest is the geometric
+    /// tail S·q/(1 − q), q = S / S_previous. Both are infinite until enough iterations exist; the tail also while D
+    /// is not falling faster window by window.
     /// </summary>
-    private static double RemainingDecrease(Queue<double> decreases)
+    private static (double Last, double Remaining) Falls(Queue<double> decreases)
     {
-        if (decreases.Count < 2 * SettleWindow) return double.PositiveInfinity;
-        double previous = decreases.Take(SettleWindow).Sum(), last = decreases.Skip(SettleWindow).Sum();
-        double q = last / previous;
-        return q < 1 ? last * q / (1 - q) : double.PositiveInfinity;
+        if (decreases.Count < SettleWindow) return (double.PositiveInfinity, double.PositiveInfinity);
+        double last = decreases.TakeLast(SettleWindow).Sum();
+        if (decreases.Count < 2 * SettleWindow) return (last, double.PositiveInfinity);
+        double q = last / decreases.Take(SettleWindow).Sum();
+        return (last, q < 1 ? last * q / (1 - q) : double.PositiveInfinity);
     }
 
     public PcgResult SolvePcg(DiffusivityOptions options, CancellationToken cancellation, Action<int, double, double> report)
@@ -512,7 +513,7 @@ internal sealed class TransportProblem
             var decreases = new Queue<double>();
             double change = double.PositiveInfinity;
             int iteration = 0, replacements = 0;
-            bool converged = false;
+            bool converged = false, confirmed = false;
             while (iteration < options.MaxIterations)
             {
                 cancellation.ThrowIfCancellationRequested();
@@ -534,8 +535,8 @@ internal sealed class TransportProblem
                 dissipation -= alpha * rz;
                 decreases.Enqueue(alpha * rz);
                 if (decreases.Count > 2 * SettleWindow) decreases.Dequeue();
-                double remaining = RemainingDecrease(decreases);
-                change = decreases.Count < SettleWindow ? double.PositiveInfinity : decreases.TakeLast(SettleWindow).Sum() / dissipation;
+                var (last, remaining) = Falls(decreases);
+                change = last / dissipation;
                 report(iteration, dissipation, change);
                 if (change < Margin * options.Tolerance && remaining < Margin * options.Tolerance * dissipation)
                 {
@@ -544,7 +545,7 @@ internal sealed class TransportProblem
                     double exact = Dissipation(x, r);
                     bool drifted = Math.Abs(exact - dissipation) > options.Tolerance * exact;
                     dissipation = exact;
-                    if (!drifted || replacements == 5) { converged = !drifted; break; }
+                    if (!drifted || replacements == 5) { converged = !drifted; confirmed = true; break; }
                     // Restart from the true residual.
                     replacements++;
                     decreases.Clear();
@@ -559,8 +560,10 @@ internal sealed class TransportProblem
                 rz = rzNext;
                 Vectors.Xpay(z, beta, p, level);
             }
-            if (!converged)
+            if (!confirmed)
             {
+                // Stopped without the confirmation above (a vanished residual, a degenerate step, the iteration
+                // limit): report the dissipation of the true residual, not of the recursion.
                 level.Residual(inletRhs, x, r);
                 dissipation = Dissipation(x, r);
             }
