@@ -21,7 +21,11 @@ internal static class ConductanceVariants
         int n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 128;
         string csv = args.Length > 1 ? args[1] : "bench/results/resolution-study.csv";
         // A weight of −1 stands for the apertures measured on the field at twice the resolution (2 × 2 sub-faces each).
-        double[] weights = args.Length > 2 ? args[2].Split(',').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray() : [0, 1.0 / 6, 0.25];
+        string[] codes = args.Length > 2 ? args[2].Split(',') : ["0", "0.1666667", "0.25"];
+        // "L<w>": the series weight w scaled by how closed the voxel's lateral faces are (a narrow tube: series; open: apertures).
+        // "P<w>": the series weight only on a side whose mid-plane aperture is below both of its faces' (a pinch inside the voxel).
+        double[] weights = codes.Select(s => double.Parse(s.TrimStart('L', 'P'), CultureInfo.InvariantCulture)).ToArray();
+        int[] modes = codes.Select(s => s.StartsWith('L') ? 1 : s.StartsWith('P') ? 2 : 0).ToArray();
         var lines = File.ReadAllLines(csv).Skip(1).Select(l => l.Split(',')).Where(f => f[7] == "Subvoxel" && f[8] == "192").ToList();
         var cases = lines.GroupBy(f => f[0]).Select(g => (Name: g.Key, Theta: new SpinodoidParameters(D(g.First()[1]), D(g.First()[2]), D(g.First()[3]), D(g.First()[4])),
             Seed: ulong.Parse(g.First()[5], CultureInfo.InvariantCulture), Continuum: g.OrderBy(f => f[6]).Select(f => D(f[10])).ToArray())).ToList();
@@ -31,22 +35,22 @@ internal static class ConductanceVariants
             var line = $"{c.Name,-14}";
             for (int v = 0; v < weights.Length; v++)
             {
-                var s = Build(c.Theta, c.Seed, n, weights[v]);
+                var s = Build(c.Theta, c.Seed, n, weights[v], modes[v]);
                 var eta = DiffusivitySolver.SolveAll(s, new DiffusivityOptions(Discretization: Discretization.Subvoxel)).Select(r => r.Diffusivity).ToArray();
                 var rel = eta.Zip(c.Continuum, (e, r) => 100 * (e - r) / r).ToArray();
                 errs[v].AddRange(rel);
-                line += string.Create(CultureInfo.InvariantCulture, $" | w={weights[v]:F3}: {string.Join(" ", rel.Select(x => x.ToString("+0.00;-0.00")))}");
+                line += string.Create(CultureInfo.InvariantCulture, $" | {codes[v]}: {string.Join(" ", rel.Select(x => x.ToString("+0.00;-0.00")))}");
             }
             Console.WriteLine(line);
         }
         for (int v = 0; v < weights.Length; v++)
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"w={weights[v]:F3} N={n}: mean {errs[v].Average():+0.00;-0.00} % mean|.| {errs[v].Average(Math.Abs):F2} % max|.| {errs[v].Max(Math.Abs):F2} %"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{codes[v]} N={n}: mean {errs[v].Average():+0.00;-0.00} % mean|.| {errs[v].Average(Math.Abs):F2} % max|.| {errs[v].Max(Math.Abs):F2} %"));
         return 0;
     }
 
     private static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
 
-    internal static VoxelStructure Build(SpinodoidParameters theta, ulong seed, int n, double w)
+    internal static VoxelStructure Build(SpinodoidParameters theta, ulong seed, int n, double w, int mode = 0)
     {
         var s = SpinodoidGenerator.GenerateContinuous(theta, seed, n);
         if (w == 0) return s;
@@ -80,6 +84,19 @@ internal static class ConductanceVariants
                 });
                 mid[axis] = m;
             });
+        float[][] orig = [ap.X.ToArray(), ap.Y.ToArray(), ap.Z.ToArray()];
+        long Step(long c, int ax, int delta)
+        {
+            var (i, j, k) = (c % n, c / n % n, c / ((long)n * n));
+            if (ax == 0) i = (i + delta + n) % n; else if (ax == 1) j = (j + delta + n) % n; else k = (k + delta + n) % n;
+            return shape.Index((int)i, (int)j, (int)k);
+        }
+        double Lateral(long c, int axis)
+        {
+            double sum = 0;
+            for (int b = 0; b < 3; b++) if (b != axis) sum += orig[b][c] + orig[b][Step(c, b, -1)];
+            return sum / 4;
+        }
         for (int axis = 0; axis < 3; axis++)
         {
             var f = ap.Normal((Axis)axis);
@@ -93,7 +110,11 @@ internal static class ConductanceVariants
                         long d = axis == 0 ? shape.Index((i + 1) % n, j, k) : axis == 1 ? shape.Index(i, (j + 1) % n, k) : shape.Index(i, j, (k + 1) % n);
                         double a = f[c];
                         if (a == 0) continue;
-                        double r = (1 - 2 * w) / a + w / Math.Max(m[c], 1e-6) + w / Math.Max(m[d], 1e-6);
+                        double wc = w, wd = w;
+                        if (mode == 1) { wc = w * (1 - Lateral(c, axis)); wd = w * (1 - Lateral(d, axis)); }
+                        double mc = Math.Max(m[c], 1e-6), md = Math.Max(m[d], 1e-6);
+                        if (mode == 2) { wc = m[c] < Math.Min(a, orig[axis][Step(c, axis, -1)]) ? w : 0; wd = m[d] < Math.Min(a, orig[axis][d]) ? w : 0; }
+                        double r = (1 - wc - wd) / a + wc / mc + wd / md;
                         double g = 1 / r;
                         f[c] = g < FaceApertures.MinimumAperture ? 0f : (float)g;
                     }

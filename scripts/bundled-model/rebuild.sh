@@ -54,6 +54,7 @@ for split in train validation test; do
   [ -f "$out/evaluation-$split.json" ] || $SPINODOID evaluate --model "$out" --data "$data" --split "$split" --png "$out/figure5-$split.png"
 done
 
-# 3. The emulator: η̄(θ) and the seed scatter of the dataset's solver labels (train + validation; test held out), about 1 minute.
+# 3. The emulator: η̄(θ) and the seed scatter of the dataset's solver labels (train + validation; test held out), four
+#    networks averaged, about half a minute.
 [ -f "$out/emulator.bin" ] || $SPINODOID emulator build --model "$out" --data "$data"
 echo "new model in $out; next: compare with models/compact, then replace it and update its card"

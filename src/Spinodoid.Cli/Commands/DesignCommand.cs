@@ -276,6 +276,9 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
             AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"refinement ({refinement.Seconds:0} s): {Markup.Escape(refinement.StopReason)}"));
             AnsiConsole.MarkupLine($"design θ (solver-validated) = [bold]{string.Join(",", refinement.Best.Theta.ToVector().Select(v => v.ToString("0.00000", CultureInfo.InvariantCulture)))}[/]");
         }
+        if (outcome.EmulatorSpreadAtDesign is { } spread)
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"the emulator's members disagree at the design θ by {string.Join(" / ", spread.Select(v => $"{100 * v:0.00}"))} % (x / y / z, logit SD): its own uncertainty of η̄ there"));
         AnsiConsole.MarkupLine($"report: [green]{Markup.Escape(Path.Combine(directory, "report.html"))}[/]");
     }
 

@@ -44,8 +44,13 @@ internal sealed class EmulatorBuildCommand : Command<EmulatorBuildCommand.Settin
         [DefaultValue(150)]
         public int Epochs { get; init; }
 
+        [CommandOption("--members <K>")]
+        [Description("Networks trained from seeds SEED … SEED + K − 1 and averaged (their disagreement is reported as the fit's own uncertainty). Default 4.")]
+        [DefaultValue(4)]
+        public int Members { get; init; } = 4;
+
         [CommandOption("--seed <SEED>")]
-        [Description("Seed of the draws and of the training. Default 1.")]
+        [Description("Seed of the draws and of the training (the first member). Default 1.")]
         [DefaultValue(1UL)]
         public ulong Seed { get; init; }
 
@@ -62,6 +67,7 @@ internal sealed class EmulatorBuildCommand : Command<EmulatorBuildCommand.Settin
             "cnn" => false,
             _ => throw new ArgumentException($"--labels '{settings.Labels}' is not a label source; allowed: solver, cnn"),
         };
+        var training = new EmulatorTraining(Epochs: settings.Epochs, Seed: settings.Seed, Members: settings.Members).Validated();
         if (!solverLabels && settings.Draws < 100) throw new ArgumentException($"--draws {settings.Draws} must be at least 100");
         string modelDirectory = settings.Model ?? BundledModel.Locate();
         string output = settings.Out ?? Path.Combine(modelDirectory, "emulator.bin");
@@ -97,8 +103,8 @@ internal sealed class EmulatorBuildCommand : Command<EmulatorBuildCommand.Settin
         }
         double drawSeconds = watch.Elapsed.TotalSeconds;
         watch.Restart();
-        using var emulator = ProgressBarStages.Instance.Run("training the emulator", settings.Epochs, progress =>
-            DiffusivityEmulator.Train(train, new EmulatorTraining(Epochs: settings.Epochs, Seed: settings.Seed), progress));
+        using var emulator = ProgressBarStages.Instance.Run($"training the emulator ({settings.Members} member{(settings.Members == 1 ? "" : "s")})", settings.Epochs * settings.Members, progress =>
+            DiffusivityEmulator.Train(train, training, progress));
         double trainSeconds = watch.Elapsed.TotalSeconds;
 
         // Held out: how far η̄ is from single structures (which scatter by seed), and whether the scatter is right.
@@ -110,6 +116,11 @@ internal sealed class EmulatorBuildCommand : Command<EmulatorBuildCommand.Settin
                 mape += Math.Abs(predicted[s].Mean[d] - test[s].Eta[d]) / test[s].Eta[d] / (3.0 * test.Count);
                 if (Math.Abs(predicted[s].Mean[d] - test[s].Eta[d]) <= 1.96 * Math.Sqrt(predicted[s].Covariance[d, d])) inside += 1.0 / (3 * test.Count);
             }
+        // The fit's own uncertainty: the members' spread of μ (logit) at the held-out θ, overall and at low porosity where it is largest.
+        var spread = emulator.MemberSpreadLogit(test.Select(s => s.Theta).ToList());
+        double MeanSpread(Func<EmulatorSample, bool> keep) =>
+            Enumerable.Range(0, test.Count).Where(s => keep(test[s])).Select(s => spread[s].Average()).DefaultIfEmpty(double.NaN).Average();
+        double spreadAll = MeanSpread(_ => true), spreadLow = MeanSpread(s => s.Theta[3] < 0.35);
         emulator.Save(output);
         var card = new JsonObject(ProgramInfo.Header())
         {
@@ -117,16 +128,20 @@ internal sealed class EmulatorBuildCommand : Command<EmulatorBuildCommand.Settin
             ["labels"] = solverLabels ? "solver (dataset)" : "cnn (prior draws)",
             ["dataset"] = dataDirectory is null ? null : Path.GetFileName(Path.GetFullPath(dataDirectory).TrimEnd(Path.DirectorySeparatorChar)),
             ["draws"] = sourceCount, ["kept"] = train.Count + test.Count, ["train"] = train.Count, ["held_out"] = test.Count, ["epochs"] = settings.Epochs,
-            ["seed"] = settings.Seed, ["held_out_mape_of_mean_vs_single_structures"] = Math.Round(mape, 5),
+            ["seed"] = settings.Seed, ["members"] = settings.Members,
+            ["held_out_member_spread_logit"] = settings.Members < 2 ? null : Math.Round(spreadAll, 5),
+            ["held_out_member_spread_logit_porosity_below_0_35"] = settings.Members < 2 || double.IsNaN(spreadLow) ? null : Math.Round(spreadLow, 5), ["held_out_mape_of_mean_vs_single_structures"] = Math.Round(mape, 5),
             ["held_out_fraction_within_95_percent"] = Math.Round(inside, 4),
             ["seconds_draws"] = Math.Round(drawSeconds, 1), ["seconds_training"] = Math.Round(trainSeconds, 1),
         };
         AtomicFile.WriteText(output + ".card.json", card.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         string source = solverLabels ? $"{train.Count + test.Count} solver-labelled structures of {sourceCount} in '{dataDirectory}'" : $"{train.Count + test.Count} connected CNN draws of {sourceCount}";
+        string spreadNote = settings.Members < 2 ? "" : string.Create(CultureInfo.InvariantCulture,
+            $"; members' spread of η̄ {100 * spreadAll:0.00} % (logit SD; {100 * spreadLow:0.00} % at ε < 0.35)");
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"{Markup.Escape(source)} ({drawSeconds:0} s), trained on {train.Count} ({trainSeconds:0} s); held out {test.Count}: " +
-            $"η̄ vs single structures {100 * mape:0.00} % (seed scatter included), {100 * inside:0.0} % within the 95 % band"));
-        AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(output)}[/] (+ .json, .card.json)");
+            $"η̄ vs single structures {100 * mape:0.00} % (seed scatter included), {100 * inside:0.0} % within the 95 % band{spreadNote}"));
+        AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(output)}[/] (+ .json, .card.json{(settings.Members > 1 ? $", .member2 … .member{settings.Members}" : "")})");
         return 0;
     }
 }

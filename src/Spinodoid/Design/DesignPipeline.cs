@@ -59,6 +59,15 @@ public sealed record DesignOutcome(DesignRequest Request, string Directory, stri
 {
     /// <summary>The reachable set of the request's prior, when the job had an emulator for it; null otherwise.</summary>
     public ReachableSet? Reachable { get; init; }
+
+    /// <summary>
+    /// The emulator members' spread of logit η̄ (x, y, z) at the design θ (<see cref="DesignTheta"/>): how far the emulator
+    /// itself is unsure of the mean there. Null without an ensemble emulator.
+    /// </summary>
+    public double[]? EmulatorSpreadAtDesign { get; init; }
+
+    /// <summary>The design θ: the refinement's best round, else the posterior mean; null when there is no posterior.</summary>
+    public double[]? DesignTheta => Refinement?.Best.Theta.ToVector() ?? Abc.Posterior?.Mean();
 }
 
 /// <summary>Watches a design: its start, the ABC generations, each validation, and long stages (progress bars in the CLI).</summary>
@@ -154,6 +163,8 @@ public static class DesignPipeline
             ? observer.Run("reachable set", 1, _ => ReachableSet.Sample(reach, request.Prior(), job.ReachabilityDraws, request.Seed))
             : null;
         var outcome = new DesignOutcome(request, job.Directory, simulator.Name, abc, refinement, store) { Reachable = reachable };
+        if (outcome.DesignTheta is { } designTheta && modelEmulator?.MemberSpreadLogit([designTheta])?[0] is { } spread && spread.Any(v => v > 0))
+            outcome = outcome with { EmulatorSpreadAtDesign = spread };
         outputs?.Write(outcome);
         return outcome;
     }

@@ -62,6 +62,12 @@ public static class DesignReport
         }
         if (validation is not null) json["validation"] = ValidationJson(validation, request.Target);
         if (outcome.Reachable is { } reachable) json["reachability"] = ReachabilityJson(reachable, request.Target, EmulatorPosterior.UnreachableLimit(request.FinalTolerance));
+        if (outcome.EmulatorSpreadAtDesign is { } spread)
+            json["emulator_member_spread_at_design"] = new JsonObject
+            {
+                ["meaning"] = "standard deviation of logit η̄ between the emulator's members at the design θ (about the relative uncertainty of the emulated mean; the seed scatter not included)",
+                ["logit_sd"] = new JsonArray(spread.Select(v => (JsonNode?)Math.Round(v, 6)).ToArray()),
+            };
         if (refinement is { Rounds.Count: > 1 } || refinement?.Jacobian is not null || refinement?.Projection is not null) json["refinement"] = RefinementJson(refinement);
         return json;
     }

@@ -10,6 +10,12 @@ public interface IDiffusivityEmulator
 {
     /// <summary>η̄ and Σ for many θ at once.</summary>
     (double[] Mean, double[,] Covariance)[] Predict(IReadOnlyList<double[]> thetas);
+
+    /// <summary>
+    /// How uncertain the fitted mean itself is at each θ: the standard deviation of logit η̄ between the members of an
+    /// ensemble, per direction; null for an emulator that has no members to compare.
+    /// </summary>
+    double[][]? MemberSpreadLogit(IReadOnlyList<double[]> thetas) => null;
 }
 
 /// <summary>One draw of the forward map: parameters θ and the η of one structure (one seed) made with them.</summary>
@@ -20,8 +26,10 @@ public sealed record EmulatorSample(double[] Theta, double[] Eta);
 /// <param name="Epochs">Passes over the samples.</param>
 /// <param name="BatchSize">Samples per step.</param>
 /// <param name="LearningRate">Adam's step size (cosine decay to 5 % of it).</param>
-/// <param name="Seed">Initial weights and batch order.</param>
-public sealed record EmulatorTraining(int Hidden = 64, int Epochs = 200, int BatchSize = 256, double LearningRate = 3e-3, ulong Seed = 1)
+/// <param name="Seed">Initial weights and batch order (member k of an ensemble uses Seed + k).</param>
+/// <param name="Members">Networks trained from different seeds whose means are averaged: the ensemble averages away
+/// the fit's seed-to-seed variation (≈ 0.5–0.8 % in η between members) and measures it.</param>
+public sealed record EmulatorTraining(int Hidden = 64, int Epochs = 200, int BatchSize = 256, double LearningRate = 3e-3, ulong Seed = 1, int Members = 1)
 {
     /// <summary>Throws on out-of-range settings.</summary>
     public EmulatorTraining Validated()
@@ -30,6 +38,7 @@ public sealed record EmulatorTraining(int Hidden = 64, int Epochs = 200, int Bat
         if (Epochs is < 1 or > 100_000) throw new ArgumentException($"emulator epochs {Epochs} must be in 1–100000");
         if (BatchSize is < 1 or > 1 << 20) throw new ArgumentException($"emulator batch size {BatchSize} must be at least 1");
         if (!(LearningRate > 0 && LearningRate < 1)) throw new ArgumentException($"emulator learning rate {LearningRate} must be in (0, 1)");
+        if (Members is < 1 or > 64) throw new ArgumentException($"emulator members {Members} must be in 1–64");
         return this;
     }
 }
@@ -38,20 +47,25 @@ public sealed record EmulatorTraining(int Hidden = 64, int Epochs = 200, int Bat
 /// The distribution of η given θ over seeds: η of a structure is modelled as logit(η) ~ N(μ(θ), Σ(θ)), with μ and the
 /// Cholesky factor of Σ given by a small network (θ → 2 hidden layers → 3 means + 6 Cholesky entries) trained by
 /// maximum likelihood on draws (θ, η). Both the mean and the seed-to-seed scatter are learnt from single draws; in η
-/// the covariance follows by the delta method (dη = η(1 − η) d logit η).
+/// the covariance follows by the delta method (dη = η(1 − η) d logit η). An ensemble of such networks (trained from
+/// different seeds on the same samples) predicts the members' mean μ and mean Σ; the members' disagreement about μ is
+/// the fit's own uncertainty, <see cref="MemberSpreadLogit"/>.
 /// </summary>
 public sealed class DiffusivityEmulator : IDiffusivityEmulator, IDisposable
 {
     private const int Parameters = 4, Directions = 3, Outputs = Directions + 6;
-    private readonly Sequential _network;
+    private readonly Sequential[] _members;
     private readonly double[] _centre, _scale;
 
-    private DiffusivityEmulator(Sequential network, double[] centre, double[] scale)
+    private DiffusivityEmulator(Sequential[] members, double[] centre, double[] scale)
     {
-        _network = network;
+        _members = members;
         _centre = centre;
         _scale = scale;
     }
+
+    /// <summary>Networks averaged (1 for a single network).</summary>
+    public int Members => _members.Length;
 
     private static Sequential Network(int hidden) => nn.Sequential(
         ("hidden0", nn.Linear(Parameters, hidden)), ("elu0", new Elu()),
@@ -67,13 +81,7 @@ public sealed class DiffusivityEmulator : IDiffusivityEmulator, IDisposable
         var centre = Enumerable.Range(0, Parameters).Select(i => samples.Average(s => s.Theta[i])).ToArray();
         var scale = Enumerable.Range(0, Parameters).Select(i =>
             Math.Max(1e-9, Math.Sqrt(samples.Average(s => (s.Theta[i] - centre[i]) * (s.Theta[i] - centre[i]))))).ToArray();
-        Sequential network;
-        lock (DiffusivityNetwork.InitialisationGate)
-        {
-            torch.manual_seed((long)(settings.Seed & 0x7FFFFFFFFFFFFFFF));
-            network = Network(settings.Hidden);
-        }
-        var emulator = new DiffusivityEmulator(network, centre, scale);
+        var emulator = new DiffusivityEmulator(new Sequential[settings.Members], centre, scale);
         var inputs = new float[samples.Count * Parameters];
         var targets = new float[samples.Count * Directions];
         for (int s = 0; s < samples.Count; s++)
@@ -82,13 +90,35 @@ public sealed class DiffusivityEmulator : IDiffusivityEmulator, IDisposable
             for (int i = 0; i < Parameters; i++) inputs[s * Parameters + i] = (float)x[i];
             for (int d = 0; d < Directions; d++) targets[s * Directions + d] = (float)SurrogateScaling.Logit(Math.Clamp(samples[s].Eta[d], 1e-4, 1 - 1e-4));
         }
+        for (int member = 0; member < settings.Members; member++)
+        {
+            int done = member * settings.Epochs;
+            emulator._members[member] = TrainMember(inputs, targets, settings with { Seed = settings.Seed + (ulong)member }, progress is null ? null : new ImmediateProgress(e => progress.Report(done + e)));
+        }
+        return emulator;
+    }
+
+    private sealed class ImmediateProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+
+    private static Sequential TrainMember(float[] inputs, float[] targets, EmulatorTraining settings, IProgress<int>? progress)
+    {
+        int count = targets.Length / Directions;
+        Sequential network;
+        lock (DiffusivityNetwork.InitialisationGate)
+        {
+            torch.manual_seed((long)(settings.Seed & 0x7FFFFFFFFFFFFFFF));
+            network = Network(settings.Hidden);
+        }
         using var scope = torch.NewDisposeScope();
-        var allInputs = torch.tensor(inputs, [samples.Count, Parameters]);
-        var allTargets = torch.tensor(targets, [samples.Count, Directions]);
+        var allInputs = torch.tensor(inputs, [count, Parameters]);
+        var allTargets = torch.tensor(targets, [count, Directions]);
         var optimizer = torch.optim.Adam(network.parameters(), settings.LearningRate);
         var random = new SeededRandom(settings.Seed);
-        int steps = (samples.Count + settings.BatchSize - 1) / settings.BatchSize;
-        var order = Enumerable.Range(0, samples.Count).ToArray();
+        int steps = (count + settings.BatchSize - 1) / settings.BatchSize;
+        var order = Enumerable.Range(0, count).ToArray();
         network.train();
         for (int epoch = 0; epoch < settings.Epochs; epoch++)
         {
@@ -113,7 +143,7 @@ public sealed class DiffusivityEmulator : IDiffusivityEmulator, IDisposable
             progress?.Report(epoch + 1);
         }
         network.eval();
-        return emulator;
+        return network;
     }
 
     // The mean is fitted by least squares and the scatter by the likelihood given that mean: −log N(y; μ, L Lᵀ) up to
@@ -149,8 +179,43 @@ public sealed class DiffusivityEmulator : IDiffusivityEmulator, IDisposable
         return Enumerable.Range(0, Parameters).Select(i => (theta[i] - _centre[i]) / _scale[i]).ToArray();
     }
 
-    /// <summary>μ(θ) and Σ(θ) of logit(η) for many θ at once (one network call).</summary>
+    /// <summary>μ(θ) and Σ(θ) of logit(η) for many θ at once (one call per member): the members' mean μ and mean Σ.</summary>
     public (double[] Mean, double[,] Covariance)[] PredictLogit(IReadOnlyList<double[]> thetas)
+    {
+        var result = new (double[] Mean, double[,] Covariance)[thetas.Count];
+        for (int s = 0; s < thetas.Count; s++) result[s] = (new double[Directions], new double[Directions, Directions]);
+        foreach (var member in MemberLogits(thetas))
+            for (int s = 0; s < thetas.Count; s++)
+                for (int i = 0; i < Directions; i++)
+                {
+                    result[s].Mean[i] += member[s].Mean[i] / _members.Length;
+                    for (int j = 0; j < Directions; j++) result[s].Covariance[i, j] += member[s].Covariance[i, j] / _members.Length;
+                }
+        return result;
+    }
+
+    /// <summary>
+    /// The members' standard deviation of μ(θ) in logit(η) per direction (for small η about the relative spread of η̄):
+    /// how much the fitted mean itself is uncertain, apart from the seed-to-seed scatter Σ. Zero for a single network.
+    /// </summary>
+    public double[][] MemberSpreadLogit(IReadOnlyList<double[]> thetas)
+    {
+        var members = MemberLogits(thetas).ToArray();
+        var spread = new double[thetas.Count][];
+        for (int s = 0; s < thetas.Count; s++)
+        {
+            spread[s] = new double[Directions];
+            if (members.Length < 2) continue;
+            for (int d = 0; d < Directions; d++)
+            {
+                double mean = members.Average(m => m[s].Mean[d]);
+                spread[s][d] = Math.Sqrt(members.Sum(m => (m[s].Mean[d] - mean) * (m[s].Mean[d] - mean)) / (members.Length - 1));
+            }
+        }
+        return spread;
+    }
+
+    private IEnumerable<(double[] Mean, double[,] Covariance)[]> MemberLogits(IReadOnlyList<double[]> thetas)
     {
         var inputs = new float[thetas.Count * Parameters];
         for (int s = 0; s < thetas.Count; s++)
@@ -158,14 +223,19 @@ public sealed class DiffusivityEmulator : IDiffusivityEmulator, IDisposable
             var x = Normalise(thetas[s]);
             for (int i = 0; i < Parameters; i++) inputs[s * Parameters + i] = (float)x[i];
         }
+        foreach (var network in _members) yield return NetworkLogits(network, inputs, thetas.Count);
+    }
+
+    private static (double[] Mean, double[,] Covariance)[] NetworkLogits(Sequential network, float[] inputs, int count)
+    {
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        var output = _network.forward(torch.tensor(inputs, [thetas.Count, Parameters]));
+        var output = network.forward(torch.tensor(inputs, [count, Parameters]));
         var (mean, l11, l22, l33, l21, l31, l32) = Split(output);
         var columns = new[] { mean[.., 0], mean[.., 1], mean[.., 2], l11, l22, l33, l21, l31, l32 }
             .Select(t => t.to_type(ScalarType.Float64).data<double>().ToArray()).ToArray();
-        var result = new (double[], double[,])[thetas.Count];
-        for (int s = 0; s < thetas.Count; s++)
+        var result = new (double[], double[,])[count];
+        for (int s = 0; s < count; s++)
         {
             var l = new double[3, 3];
             l[0, 0] = columns[3][s]; l[1, 1] = columns[4][s]; l[2, 2] = columns[5][s];
@@ -203,26 +273,51 @@ public sealed class DiffusivityEmulator : IDiffusivityEmulator, IDisposable
         return (eta, covariance);
     }
 
-    /// <summary>Writes the weights and the input normalisation (atomically).</summary>
+    /// <summary>
+    /// Writes the weights and the input normalisation (atomically): the first member to <paramref name="path"/>, member
+    /// k ≥ 2 to path.member{k}, and path.json (written last) with the normalisation and the member count.
+    /// </summary>
     public void Save(string path)
     {
-        AtomicFile.WriteFile(path, temporary => _network.save(temporary));
-        AtomicFile.WriteText(path + ".json", System.Text.Json.JsonSerializer.Serialize(new { hidden = ((Linear)_network.children().First()).weight!.shape[0], centre = _centre, scale = _scale }));
+        // Without path.json there is no emulator, so an interrupted save never leaves old and new members mixed.
+        File.Delete(path + ".json");
+        for (int k = 0; k < _members.Length; k++)
+        {
+            var network = _members[k];
+            AtomicFile.WriteFile(MemberPath(path, k), temporary => network.save(temporary));
+        }
+        AtomicFile.WriteText(path + ".json", System.Text.Json.JsonSerializer.Serialize(new
+        {
+            hidden = ((Linear)_members[0].children().First()).weight!.shape[0], members = _members.Length, centre = _centre, scale = _scale,
+        }));
     }
 
-    /// <summary>Reads an emulator written by <see cref="Save"/>.</summary>
+    private static string MemberPath(string path, int member) => member == 0 ? path : $"{path}.member{member + 1}";
+
+    /// <summary>Reads an emulator written by <see cref="Save"/> (a file without a member count is one network).</summary>
     public static DiffusivityEmulator Load(string path)
     {
         if (!File.Exists(path) || !File.Exists(path + ".json")) throw new ArgumentException($"no emulator at '{path}' (it needs {Path.GetFileName(path)} and {Path.GetFileName(path)}.json)");
         TorchRuntime.EnsureInitialised();
         var meta = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path + ".json"))!;
-        var network = Network(meta["hidden"]!.GetValue<int>());
-        network.load(path);
-        network.eval();
-        return new DiffusivityEmulator(network, meta["centre"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray(),
+        int count = meta["members"]?.GetValue<int>() ?? 1;
+        if (count is < 1 or > 64) throw new ArgumentException($"the emulator '{path}' says it has {count} members; allowed 1–64");
+        var members = new Sequential[count];
+        for (int k = 0; k < count; k++)
+        {
+            string file = MemberPath(path, k);
+            if (!File.Exists(file)) throw new ArgumentException($"the emulator '{path}' has {count} members but {Path.GetFileName(file)} is missing");
+            members[k] = Network(meta["hidden"]!.GetValue<int>());
+            members[k].load(file);
+            members[k].eval();
+        }
+        return new DiffusivityEmulator(members, meta["centre"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray(),
             meta["scale"]!.AsArray().Select(v => v!.GetValue<double>()).ToArray());
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _network.Dispose();
+    public void Dispose()
+    {
+        foreach (var network in _members) network.Dispose();
+    }
 }

@@ -300,6 +300,11 @@ public sealed class CommandLineTests : IDisposable
         var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(PathOf("fast"), "summary.json")))!;
         var mean = SpinodoidParameters.Parse(summary["posterior_mean_theta"]!.GetValue<string>());
         Assert.InRange(mean.Porosity, 0.3, 0.85);
+        // Built with the default four members: their disagreement at the design θ is in the summary and on screen.
+        var spread = summary["emulator_member_spread_at_design"]!["logit_sd"]!.AsArray();
+        Assert.Equal(3, spread.Count);
+        Assert.All(spread, v => Assert.InRange(v!.GetValue<double>(), 1e-9, 5));
+        Assert.Contains("the emulator's members disagree at the design θ", output);
 
         // η = 0.95 in every direction needs a porosity above the prior's 0.85.
         (code, output) = Run("design", "--method", "emulator", "--emulator", emulator, "--target", "0.95,0.95,0.95", "--out", PathOf("impossible"));
@@ -327,6 +332,14 @@ public sealed class CommandLineTests : IDisposable
         bool Connected(Spinodoid.Datasets.DatasetRow r) => r.EtaX > 0 && r.EtaY > 0 && r.EtaZ > 0;
         Assert.Equal(rows.Count(r => r.Split != "test" && Connected(r)), card["train"]!.GetValue<int>());
         Assert.Equal(rows.Count(r => r.Split == "test" && Connected(r)), card["held_out"]!.GetValue<int>());
+        // Four members by default, each in its own file, and their disagreement recorded.
+        Assert.Equal(4, card["members"]!.GetValue<int>());
+        Assert.True(File.Exists(emulator + ".member4"));
+        Assert.True(card["held_out_member_spread_logit"]!.GetValue<double>() > 0);
+        (code, output) = Run("emulator", "build", "--epochs", "2", "--members", "0", "--out", PathOf("no-members.bin"));
+        Assert.Equal(2, code);
+        Assert.Contains("members 0", output);
+        Assert.False(File.Exists(PathOf("no-members.bin.json")));
 
         // A dataset made at another N than the model's is not the model's forward map.
         (code, output) = Run("dataset", "generate", "--size", "16", "--count", "6", "--out", PathOf("small"));

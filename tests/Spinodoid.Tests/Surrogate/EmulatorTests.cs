@@ -115,4 +115,48 @@ public class EmulatorTests
         double[] theta = [0.5, 0.5, 0.5, 0.5];
         Assert.Equal(first.Predict(theta).Mean, second.Predict(theta).Mean);
     }
+
+    [Fact]
+    public void AnEnsembleIsTheMeanOfItsMembersAndSavesWhole()
+    {
+        var draws = Draws(400, 7);
+        var settings = new EmulatorTraining(Hidden: 16, Epochs: 15, Seed: 10);
+        using var ensemble = DiffusivityEmulator.Train(draws, settings with { Members = 3 });
+        var singles = Enumerable.Range(0, 3).Select(k => DiffusivityEmulator.Train(draws, settings with { Seed = 10 + (ulong)k })).ToArray();
+        var path = Path.Combine(Path.GetTempPath(), $"spinodoid-ensemble-{Guid.NewGuid():N}.bin");
+        try
+        {
+            List<double[]> thetas = [[0.3, 0.6, 0.2, 0.5], [0.8, 0.1, 0.5, 0.4]];
+            var joint = ensemble.PredictLogit(thetas);
+            var members = singles.Select(m => m.PredictLogit(thetas)).ToArray();
+            var spread = ensemble.MemberSpreadLogit(thetas);
+            for (int s = 0; s < thetas.Count; s++)
+                for (int d = 0; d < 3; d++)
+                {
+                    // The networks run in float32: a member trained alone and inside the ensemble agree to its rounding (~1e-7).
+                    var mus = members.Select(m => m[s].Mean[d]).ToArray();
+                    Assert.Equal(mus.Average(), joint[s].Mean[d], 6);
+                    Assert.Equal(members.Average(m => m[s].Covariance[d, d]), joint[s].Covariance[d, d], 6);
+                    double sd = Math.Sqrt(mus.Sum(v => (v - mus.Average()) * (v - mus.Average())) / 2);
+                    Assert.Equal(sd, spread[s][d], 5);
+                    Assert.True(sd > 0, "members from different seeds differ");
+                }
+            Assert.All(singles[0].MemberSpreadLogit(thetas), row => Assert.All(row, v => Assert.Equal(0, v)));
+
+            ensemble.Save(path);
+            using var loaded = DiffusivityEmulator.Load(path);
+            Assert.Equal(3, loaded.Members);
+            var reloaded = loaded.PredictLogit(thetas);
+            for (int s = 0; s < thetas.Count; s++)
+                for (int d = 0; d < 3; d++) Assert.Equal(joint[s].Mean[d], reloaded[s].Mean[d], 6);
+            File.Delete(path + ".member3");
+            var missing = Assert.Throws<ArgumentException>(() => DiffusivityEmulator.Load(path));
+            Assert.Contains(".member3", missing.Message);
+        }
+        finally
+        {
+            foreach (var single in singles) single.Dispose();
+            foreach (var file in new[] { path, path + ".json", path + ".member2", path + ".member3" }) File.Delete(file);
+        }
+    }
 }
