@@ -118,9 +118,9 @@ internal sealed class EmulatorBuildCommand : Command<EmulatorBuildCommand.Settin
             }
         // The fit's own uncertainty: the members' spread of μ (logit) at the held-out θ, overall and at low porosity where it is largest.
         var spread = emulator.MemberSpreadLogit(test.Select(s => s.Theta).ToList());
-        double MeanSpread(Func<EmulatorSample, bool> keep) =>
-            Enumerable.Range(0, test.Count).Where(s => keep(test[s])).Select(s => spread[s].Average()).DefaultIfEmpty(double.NaN).Average();
-        double spreadAll = MeanSpread(_ => true), spreadLow = MeanSpread(s => s.Theta[3] < 0.35);
+        double? MeanSpread(Func<EmulatorSample, bool> keep) => spread is null ? null
+            : Enumerable.Range(0, test.Count).Where(s => keep(test[s])).Select(s => (double?)spread[s].Average()).Average();
+        double? spreadAll = MeanSpread(_ => true), spreadLow = MeanSpread(s => s.Theta[3] < 0.35);
         emulator.Save(output);
         var card = new JsonObject(ProgramInfo.Header())
         {
@@ -129,14 +129,15 @@ internal sealed class EmulatorBuildCommand : Command<EmulatorBuildCommand.Settin
             ["dataset"] = dataDirectory is null ? null : Path.GetFileName(Path.GetFullPath(dataDirectory).TrimEnd(Path.DirectorySeparatorChar)),
             ["draws"] = sourceCount, ["kept"] = train.Count + test.Count, ["train"] = train.Count, ["held_out"] = test.Count, ["epochs"] = settings.Epochs,
             ["seed"] = settings.Seed, ["members"] = settings.Members,
-            ["held_out_member_spread_logit"] = settings.Members < 2 ? null : Math.Round(spreadAll, 5),
-            ["held_out_member_spread_logit_porosity_below_0_35"] = settings.Members < 2 || double.IsNaN(spreadLow) ? null : Math.Round(spreadLow, 5), ["held_out_mape_of_mean_vs_single_structures"] = Math.Round(mape, 5),
+            ["held_out_member_spread_logit"] = spreadAll is { } all ? Math.Round(all, 5) : null,
+            ["held_out_member_spread_logit_porosity_below_0_35"] = spreadLow is { } low ? Math.Round(low, 5) : null,
+            ["held_out_mape_of_mean_vs_single_structures"] = Math.Round(mape, 5),
             ["held_out_fraction_within_95_percent"] = Math.Round(inside, 4),
             ["seconds_draws"] = Math.Round(drawSeconds, 1), ["seconds_training"] = Math.Round(trainSeconds, 1),
         };
         AtomicFile.WriteText(output + ".card.json", card.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         string source = solverLabels ? $"{train.Count + test.Count} solver-labelled structures of {sourceCount} in '{dataDirectory}'" : $"{train.Count + test.Count} connected CNN draws of {sourceCount}";
-        string spreadNote = settings.Members < 2 ? "" : string.Create(CultureInfo.InvariantCulture,
+        string spreadNote = spreadAll is null ? "" : string.Create(CultureInfo.InvariantCulture,
             $"; members' spread of η̄ {100 * spreadAll:0.00} % (logit SD; {100 * spreadLow:0.00} % at ε < 0.35)");
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"{Markup.Escape(source)} ({drawSeconds:0} s), trained on {train.Count} ({trainSeconds:0} s); held out {test.Count}: " +

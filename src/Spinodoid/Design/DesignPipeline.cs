@@ -163,7 +163,7 @@ public static class DesignPipeline
             ? observer.Run("reachable set", 1, _ => ReachableSet.Sample(reach, request.Prior(), job.ReachabilityDraws, request.Seed))
             : null;
         var outcome = new DesignOutcome(request, job.Directory, simulator.Name, abc, refinement, store) { Reachable = reachable };
-        if (outcome.DesignTheta is { } designTheta && modelEmulator?.MemberSpreadLogit([designTheta])?[0] is { } spread && spread.Any(v => v > 0))
+        if (outcome.DesignTheta is { } designTheta && modelEmulator?.MemberSpreadLogit([designTheta])?[0] is { } spread)
             outcome = outcome with { EmulatorSpreadAtDesign = spread };
         outputs?.Write(outcome);
         return outcome;

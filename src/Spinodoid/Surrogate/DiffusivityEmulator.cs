@@ -196,16 +196,16 @@ public sealed class DiffusivityEmulator : IDiffusivityEmulator, IDisposable
 
     /// <summary>
     /// The members' standard deviation of μ(θ) in logit(η) per direction (for small η about the relative spread of η̄):
-    /// how much the fitted mean itself is uncertain, apart from the seed-to-seed scatter Σ. Zero for a single network.
+    /// how much the fitted mean itself is uncertain, apart from the seed-to-seed scatter Σ. Null for a single network.
     /// </summary>
-    public double[][] MemberSpreadLogit(IReadOnlyList<double[]> thetas)
+    public double[][]? MemberSpreadLogit(IReadOnlyList<double[]> thetas)
     {
+        if (_members.Length < 2) return null;
         var members = MemberLogits(thetas).ToArray();
         var spread = new double[thetas.Count][];
         for (int s = 0; s < thetas.Count; s++)
         {
             spread[s] = new double[Directions];
-            if (members.Length < 2) continue;
             for (int d = 0; d < Directions; d++)
             {
                 double mean = members.Average(m => m[s].Mean[d]);
