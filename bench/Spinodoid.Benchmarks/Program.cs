@@ -54,7 +54,7 @@ switch (command)
               taufactor [zip-or-tif] [tol=1e-5]   the TauFactor 500³ volume against published τ
               resolution [samples=10] [sizes=64,96,128,192] [reference=192,256] [csv]   voxel and sub-voxel η at several N against the continuum
               cylinders [fraction=0.5] [sides=8,…,64]   voxel and sub-voxel η of a cylinder array against the Rayleigh series
-              surrogate [batch=8] [rounds=3]   structures/s for generate + CNN prediction (compact, paper)
+              surrogate [batch=8] [rounds=3]   structures/s for generate + CNN prediction (compact, compact + coarse-grid correction, paper)
               abc [target=0.40,0.50,0.60] [P=512] [final=0.01] [seed=1] [name filter]   simulator calls of ABC-PMC strategies on a cheap stand-in model
               scalars [seconds=20]            libtorch calls with implicit vs owned Scalars under forced collections (the inference crash)
               tolerance [N=128] [seeds=3] [θ=low-porosity design] [tolerances=1e-5,3e-5,1e-4,3e-4]   PCG stopping tolerance: time, iterations, η error against 1e-8

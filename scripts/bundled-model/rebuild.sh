@@ -11,8 +11,9 @@
 # 2-core machine, plus 9–13 minutes for the input cache of 12,288 structures; run it alone — a CPU-bound job beside
 # libtorch slows it several times over), FINETUNE_EPOCHS (default 6) and FINETUNE_LR (default 1e-4): a second run
 # from the first one's best weights (`train --init`), cosine-decayed from FINETUNE_LR; MAX_TIME (seconds for each
-# `train` call of this script, its input cache included; evaluation (about 10 minutes) and the emulator (about 1
-# minutes) come after it).
+# `train` call of this script, its input cache included; the correction (about 20 minutes), evaluation (about 45
+# minutes with the correction's coarse solves, most of it the training split) and the emulator (about 1 minute) come
+# after it).
 # It writes nothing into models/: replacing the bundled model, and its card (models/compact/README.md), is a
 # reviewed commit. The dataset itself is made with the commands in docs/datasets.md (about 7 h here, in shards).
 set -euo pipefail
@@ -48,13 +49,18 @@ train_stage() {
 train_stage "$out-initial" "$epochs" --seed 1
 train_stage "$out" "$finetune_epochs" --seed 2 --init "$out-initial" --lr "$finetune_lr"
 
-# 2. The paper's Table 1 (MSE of the logits and MAPE per direction for each split) and Figure 5, with the
+# 2. The coarse-grid correction (correction.json): the network's prediction and the η of its own 64³ input solved on
+#    64³ and 32³ grids, combined by nine least-squares weights fitted on 4,096 training structures (about 20 minutes
+#    on 2 cores; resumable: the per-structure values are kept in correction-SPLIT-DIGEST.csv).
+$SPINODOID correct --model "$out" --data "$data"
+
+# 3. The paper's Table 1 (MSE of the logits and MAPE per direction for each split) and Figure 5, with the
 #    per-structure predictions (predictions-SPLIT.csv; BundledModelTests checks the test split's).
 for split in train validation test; do
   [ -f "$out/evaluation-$split.json" ] || $SPINODOID evaluate --model "$out" --data "$data" --split "$split" --png "$out/figure5-$split.png"
 done
 
-# 3. The emulator: η̄(θ) and the seed scatter of the dataset's solver labels (train + validation; test held out), four
+# 4. The emulator: η̄(θ) and the seed scatter of the dataset's solver labels (train + validation; test held out), four
 #    networks averaged, about half a minute.
 [ -f "$out/emulator.bin" ] || $SPINODOID emulator build --model "$out" --data "$data"
 echo "new model in $out; next: compare with models/compact, then replace it and update its card"

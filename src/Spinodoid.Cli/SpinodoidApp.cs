@@ -94,6 +94,9 @@ public static class SpinodoidApp
             config.AddCommand<TrainCommand>("train")
                 .WithDescription("Train a CNN surrogate for η on a dataset (resumable, progress, metrics CSV, best-validation checkpoint).")
                 .WithExample("train", "--data", "data/compact", "--network", "compact", "--epochs", "40", "--out", "models/mine");
+            config.AddCommand<CorrectCommand>("correct")
+                .WithDescription("Fit a model's correction by coarse-grid solves of its own input (correction.json; predict, evaluate and design then use it).")
+                .WithExample("correct", "--model", "models/mine", "--data", "data/compact");
             config.AddCommand<PredictCommand>("predict")
                 .WithDescription("η_x, η_y, η_z of a structure from a trained CNN (the bundled model by default).")
                 .WithExample("predict", "--theta", "0.092,0.135,0.245,0.666", "--seed", "3", "--model", "models/mine");

@@ -78,6 +78,11 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         [Description("CNN model folder. Default: the bundled model (models/compact).")]
         public string? Model { get; init; }
 
+        [CommandOption("--correction <off|on>")]
+        [Description("Whether ABC's simulations apply the model's coarse-grid correction (correction.json): off (default) uses the network alone, fast; on adds two coarse solves per structure (about 3× the time per simulation) for the corrected model's accuracy. Validation and refinement use the solver either way.")]
+        [DefaultValue("off")]
+        public string Correction { get; init; } = "off";
+
         [CommandOption("--size <N>")]
         [Description("Grid size for --simulator solver. Default 64.")]
         [DefaultValue(64)]
@@ -168,6 +173,15 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         if (settings.Simulator.Equals("surrogate", StringComparison.OrdinalIgnoreCase))
         {
             model = SurrogateModel.Load(settings.Model ?? BundledModel.Locate());
+            bool corrected = settings.Correction.ToLowerInvariant() switch
+            {
+                "on" => true,
+                "off" => false,
+                _ => throw new ArgumentException($"--correction '{settings.Correction}' must be off or on"),
+            };
+            if (corrected && model.Correction is null)
+                throw new ArgumentException($"--correction on: the model in '{settings.Model ?? BundledModel.Locate()}' has no {SurrogateCorrection.FileName}; fit one with `spinodoid correct`");
+            if (!corrected) model.Correction = null;
             simulator = new SurrogateSimulator(model);
         }
         else if (settings.Simulator.Equals("solver", StringComparison.OrdinalIgnoreCase))

@@ -34,6 +34,10 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         [CommandOption("--png <PATH>")]
         [Description("The paper's Figure 5 (solver η against CNN η, all directions). Default figure5-SPLIT.png in the current folder (evaluation-SPLIT.json and predictions-SPLIT.csv, one row per structure, beside it).")]
         public string? Png { get; init; }
+
+        [CommandOption("--no-correction")]
+        [Description("Score the network alone, without the model's coarse-grid correction (correction.json, see `spinodoid correct`).")]
+        public bool NoCorrection { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellation)
@@ -46,12 +50,14 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         using var model = SurrogateModel.Load(settings.Model ?? BundledModel.Locate());
         using var samples = SurrogateSamples.Open(data, settings.Split);
         int symmetry = settings.Symmetry ?? model.SymmetryAveraging;
-        var e = SurrogateTrainer.Evaluate(model.Network, samples, symmetryAveraging: symmetry);
+        var correction = settings.NoCorrection ? null : model.Correction;
+        var e = ProgressBarStages.Instance.Run($"predicting the {settings.Split} split{(correction is null ? "" : " (with coarse-grid correction)")}", samples.Count,
+            progress => SurrogateTrainer.Evaluate(model.Network, samples, symmetryAveraging: symmetry, correction: correction, progress: progress));
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"{samples.Count} {settings.Split} structures{(symmetry > 1 ? $" (each averaged over {symmetry} symmetries)" : "")}: MSE (logit) {e.MseLogit:0.0000e0}, MAPE {e.Mape:0.00} % " +
+            $"{samples.Count} {settings.Split} structures{(symmetry > 1 ? $" (each averaged over {symmetry} symmetries)" : "")}{(correction is null ? "" : ", corrected by coarse-grid solves")}: MSE (logit) {e.MseLogit:0.0000e0}, MAPE {e.Mape:0.00} % " +
             $"(x {e.MapeByAxis[0]:0.00} %, y {e.MapeByAxis[1]:0.00} %, z {e.MapeByAxis[2]:0.00} %)"));
         SurrogateFigures.WriteFigure5(e, png);
-        AtomicFile.WriteText(json, SurrogateFigures.EvaluationJson(data, settings.Split, samples.Count, e, symmetry)
+        AtomicFile.WriteText(json, SurrogateFigures.EvaluationJson(data, settings.Split, samples.Count, e, symmetry, correction is not null)
             .ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
         AtomicFile.WriteText(csv, SurrogateFigures.PredictionsCsv(samples.Rows, e));
         AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(png)}[/], {Markup.Escape(json)} and {Markup.Escape(csv)}");

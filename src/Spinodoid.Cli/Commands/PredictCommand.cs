@@ -49,7 +49,7 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         var pores = Connectivity.OfPhase(structure.Pore, structure.Shape, 1, LateralBoundary.Periodic);
         var eta = SurrogateSimulator.ZeroWhereBlocked(model.Predict(structure), pores);
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"η (CNN {model.Network.Architecture.Name}): x {eta[0]:0.0000}, y {eta[1]:0.0000}, z {eta[2]:0.0000}"));
+            $"η (CNN {model.Network.Architecture.Name}{(model.Correction is null ? "" : " with coarse-grid correction")}): x {eta[0]:0.0000}, y {eta[1]:0.0000}, z {eta[2]:0.0000}"));
         foreach (var (axis, connected) in new[] { ("x", pores.X), ("y", pores.Y), ("z", pores.Z) }.Where(a => !a.Item2))
             AnsiConsole.MarkupLine($"[yellow]no pore path joins inlet and outlet along {axis}: η = 0[/]");
         return 0;

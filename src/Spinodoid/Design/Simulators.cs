@@ -14,6 +14,7 @@ public sealed class SurrogateSimulator(SurrogateModel model, LateralBoundary sid
     /// <summary>The model's structure size and the digest of its weights (not its path: replaced weights are another simulator).</summary>
     public string Name => $"surrogate N = {model.StructureSize}, weights sha256:{model.WeightsDigest ?? "unsaved"}" +
                           (model.SymmetryAveraging == 1 ? "" : $", averaged over {model.SymmetryAveraging} symmetries") +
+                          (model.Correction is null ? "" : ", coarse-grid correction") +
                           (sides == LateralBoundary.Periodic ? "" : $", {sides.ToString().ToLowerInvariant()} sides");
 
     /// <summary>The model.</summary>

@@ -27,10 +27,12 @@ public static class SurrogateFigures
     }
 
     /// <summary>An evaluation as JSON: dataset, split, count, MSE of the logits and MAPE (overall and per direction).</summary>
-    public static System.Text.Json.Nodes.JsonObject EvaluationJson(string dataset, string split, int structures, SurrogateEvaluation e, int symmetryAveraging = 1) =>
+    public static System.Text.Json.Nodes.JsonObject EvaluationJson(string dataset, string split, int structures, SurrogateEvaluation e, int symmetryAveraging = 1,
+        bool corrected = false) =>
         new(Runtime.ProgramInfo.Header())
         {
             ["dataset"] = dataset, ["split"] = split, ["structures"] = structures, ["symmetry_averaging"] = symmetryAveraging,
+            ["coarse_grid_correction"] = corrected,
             ["mse_logit"] = e.MseLogit, ["mape_percent"] = e.Mape,
             ["mape_percent_by_axis"] = new System.Text.Json.Nodes.JsonArray(e.MapeByAxis.Select(v => (System.Text.Json.Nodes.JsonNode?)v).ToArray()),
         };

@@ -54,6 +54,13 @@ public sealed class SurrogateModel : IDisposable
 
     private int _symmetry = 1;
 
+    /// <summary>
+    /// The correction of the network's prediction by the η of its input on coarse grids (<see cref="SurrogateCorrection"/>),
+    /// applied by <see cref="Predict(IReadOnlyList{byte[]})"/> when set; loaded from the model folder's
+    /// <see cref="SurrogateCorrection.FileName"/> when it has one. It costs two coarse solves per structure.
+    /// </summary>
+    public SurrogateCorrection? Correction { get; set; }
+
     /// <summary>SHA-256 of the weights file this model was loaded from or saved to (hex, 16 digits); null before either.</summary>
     public string? WeightsDigest { get; private set; }
 
@@ -63,12 +70,19 @@ public sealed class SurrogateModel : IDisposable
         return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream))[..16].ToLowerInvariant();
     }
 
-    /// <summary>Saves weights and description atomically into <paramref name="directory"/>.</summary>
+    /// <summary>
+    /// Saves weights and description atomically into <paramref name="directory"/>, with the <see cref="Correction"/> when
+    /// it belongs to these weights (a correction file left from other weights is removed).
+    /// </summary>
     public void Save(string directory, JsonObject? training = null)
     {
         Directory.CreateDirectory(directory);
         string weights = Path.Combine(directory, WeightsName);
         AtomicFile.WriteFile(weights, temporary => { Network.save(temporary); WeightsDigest = Digest(temporary); });
+        // This model's correction goes with its weights; one fitted to the weights this save replaced no longer applies.
+        if (Correction is { } correction && (correction.NetworkDigest ?? WeightsDigest) == WeightsDigest)
+            (correction with { NetworkDigest = WeightsDigest }).Save(directory);
+        else File.Delete(Path.Combine(directory, SurrogateCorrection.FileName));
         var a = Network.Architecture;
         var card = new JsonObject(ProgramInfo.Header())
         {
@@ -110,6 +124,7 @@ public sealed class SurrogateModel : IDisposable
             return new SurrogateModel(network, card["structure_size"]!.GetValue<int>())
             {
                 WeightsDigest = Digest(weights), SymmetryAveraging = card["symmetry_averaging"]?.GetValue<int>() ?? 1,
+                Correction = SurrogateCorrection.Load(directory, Digest(weights)),
             };
         }
         catch (Exception e) when (e is JsonException or NullReferenceException or InvalidOperationException or FormatException or ArgumentException)
@@ -125,8 +140,34 @@ public sealed class SurrogateModel : IDisposable
     /// </summary>
     private const long ChunkActivationBytes = 16L << 20;
 
-    /// <summary>η_x, η_y, η_z of structures given as solid counts (side N/2, layout z, y, x with x fastest).</summary>
+    /// <summary>
+    /// η_x, η_y, η_z of structures given as solid counts (side N/2, layout z, y, x with x fastest): the network's,
+    /// corrected by <see cref="Correction"/> when the model has one.
+    /// </summary>
     public (double X, double Y, double Z)[] Predict(IReadOnlyList<byte[]> solidCounts)
+    {
+        var network = PredictNetwork(solidCounts);
+        if (Correction is not { } correction) return network;
+        var coarse = CoarseTransport.Solve(solidCounts, Network.Architecture.InputSize);
+        var result = new (double, double, double)[solidCounts.Count];
+        for (int s = 0; s < result.Length; s++)
+        {
+            var corrected = correction.Apply([network[s].X, network[s].Y, network[s].Z], coarse[s], CountsPorosity(solidCounts[s]));
+            result[s] = (corrected[0], corrected[1], corrected[2]);
+        }
+        return result;
+    }
+
+    /// <summary>Pore fraction of an input of solid counts 0…8.</summary>
+    public static double CountsPorosity(byte[] solidCounts)
+    {
+        long solid = 0;
+        foreach (byte c in solidCounts) solid += c;
+        return 1 - solid / (8.0 * solidCounts.Length);
+    }
+
+    /// <summary>η_x, η_y, η_z from the network alone, without <see cref="Correction"/> (what a correction is fitted to).</summary>
+    public (double X, double Y, double Z)[] PredictNetwork(IReadOnlyList<byte[]> solidCounts)
     {
         var a = Network.Architecture;
         int side = a.InputSize, volume = side * side * side;

@@ -237,11 +237,13 @@ public static class SurrogateTrainer
 
     /// <summary>
     /// Predictions of a network on every sample of a split against the solver's η, each averaged over
-    /// <paramref name="symmetryAveraging"/> cube symmetries (<see cref="SurrogateModel.SymmetryAveraging"/>).
+    /// <paramref name="symmetryAveraging"/> cube symmetries (<see cref="SurrogateModel.SymmetryAveraging"/>) and
+    /// corrected by <paramref name="correction"/> when given; <paramref name="progress"/> hears of the samples done.
     /// </summary>
-    public static SurrogateEvaluation Evaluate(DiffusivityNetwork network, SurrogateSamples samples, int batchSize = 16, int symmetryAveraging = 1)
+    public static SurrogateEvaluation Evaluate(DiffusivityNetwork network, SurrogateSamples samples, int batchSize = 16, int symmetryAveraging = 1,
+        SurrogateCorrection? correction = null, IProgress<int>? progress = null)
     {
-        var model = new SurrogateModel(network, samples.Side * 2) { SymmetryAveraging = symmetryAveraging };
+        var model = new SurrogateModel(network, samples.Side * 2) { SymmetryAveraging = symmetryAveraging, Correction = correction };
         var predicted = new List<double[]>();
         var solver = new List<double[]>();
         for (int start = 0; start < samples.Count; start += batchSize)
@@ -256,6 +258,7 @@ public static class SurrogateTrainer
                 solver.Add([lx, ly, lz]);
             }
             predicted.AddRange(model.Predict(inputs).Select(p => new[] { p.X, p.Y, p.Z }));
+            progress?.Report(predicted.Count);
         }
         network.train();
         double mse = 0, mape = 0;

@@ -68,6 +68,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("dataset", "stats")]
     [InlineData("dataset", "cache")]
     [InlineData("train")]
+    [InlineData("correct")]
     [InlineData("predict")]
     [InlineData("evaluate")]
     [InlineData("design")]
@@ -348,6 +349,67 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("N = 16", output);
         Assert.False(File.Exists(PathOf("small.bin")));
+    }
+
+    [Fact]
+    public void TheCorrectCommandFitsOnTrainingStructuresResumesAndEvaluateUsesIt()
+    {
+        string data = PathOf("tiny-data"), model = PathOf("tiny-model");
+        Spinodoid.Datasets.DatasetGenerator.Generate(new Spinodoid.Datasets.DatasetRequest(new Spinodoid.Datasets.DatasetProfile("tiny", 24, 24, 4, 4), 5, data));
+        var network = new Spinodoid.Surrogate.SurrogateArchitecture("tiny", 12, [8, 8], [16], 3, Spinodoid.Surrogate.ConvolutionPadding.Same);
+        Spinodoid.Surrogate.SurrogateTrainer.Train(data, model, new Spinodoid.Surrogate.TrainingOptions(network, Epochs: 2, BatchSize: 4, Seed: 2));
+        string digest;
+        using (var plain = Spinodoid.Surrogate.SurrogateModel.Load(model)) digest = plain.WeightsDigest!;
+
+        var (code, output) = Run("correct", "--model", model, "--data", data, "--structures", "20", "--degree", "1");
+        Assert.True(code == 0, output);
+        string table = Path.Combine(model, $"correction-train-{digest}.csv");
+        Assert.Equal(21, File.ReadAllLines(table).Length);
+
+        // Least squares over a family that holds the network itself (weight 1 on its logit, 0 elsewhere) cannot fit the
+        // training structures worse than the network does.
+        var rows = File.ReadAllLines(table).Skip(1).Select(l => l.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray()).ToList();
+        using var corrected = Spinodoid.Surrogate.SurrogateModel.Load(model);
+        Assert.NotNull(corrected.Correction);
+        // Structures cut off along every direction on a coarse grid (6³ here) do not enter the fit.
+        int usable = rows.Count(r => Enumerable.Range(0, 3).Any(d => r[8 + d] >= 1e-3 && r[11 + d] >= 1e-3));
+        Assert.Contains($"fitted on {usable} training structures", output);
+        Assert.Equal(usable, corrected.Correction!.FittedOn);
+        double Loss(Func<double[], int, double> predict) => rows.Sum(r => Enumerable.Range(0, 3).Sum(d =>
+            Math.Pow(Spinodoid.Surrogate.SurrogateScaling.Logit(predict(r, d)) - Spinodoid.Surrogate.SurrogateScaling.Logit(r[2 + d]), 2)));
+        double network_ = Loss((r, d) => r[5 + d]);
+        double fitted = Loss((r, d) => corrected.Correction!.Apply([r[5], r[6], r[7]], r[8..14], r[1])[d]);
+        Assert.True(fitted <= network_ + 1e-9, $"the fit's training loss {fitted:G4} is above the network's {network_:G4}");
+
+        // A second run reuses the table: a line cut short by an interruption is computed again (the same values, up to the
+        // float rounding of another batch size), and the refitted correction predicts what the first one did.
+        var before = File.ReadAllLines(table);
+        File.WriteAllLines(table, before.Take(20).Append("99,0.5"));
+        (code, output) = Run("correct", "--model", model, "--data", data, "--structures", "20", "--degree", "1");
+        Assert.True(code == 0, output);
+        var again = File.ReadAllLines(table);
+        Assert.Equal(21, again.Length);
+        Assert.Equal(before[20].Split(',')[0], again[20].Split(',')[0]);
+        using var refitted = Spinodoid.Surrogate.SurrogateModel.Load(model);
+        foreach (var r in rows)
+            for (int d = 0; d < 3; d++)
+                Assert.Equal(corrected.Correction!.Apply([r[5], r[6], r[7]], r[8..14], r[1])[d], refitted.Correction!.Apply([r[5], r[6], r[7]], r[8..14], r[1])[d], 5);
+
+        // evaluate applies it and says so; --no-correction scores the network alone.
+        (code, output) = Run("evaluate", "--model", model, "--data", data, "--split", "test", "--png", PathOf("f5.png"));
+        Assert.True(code == 0, output);
+        Assert.Contains("corrected by coarse-grid solves", output);
+        Assert.Contains("\"coarse_grid_correction\": true", File.ReadAllText(PathOf("evaluation-test.json")));
+        (code, output) = Run("evaluate", "--model", model, "--data", data, "--split", "test", "--no-correction", "--png", PathOf("f5.png"));
+        Assert.True(code == 0, output);
+        Assert.DoesNotContain("corrected", output);
+
+        (code, output) = Run("correct", "--model", model, "--data", data, "--structures", "5", "--degree", "1");
+        Assert.Equal(2, code);
+        Assert.Contains("--structures 5 must be at least 10", output);
+        (code, output) = Run("correct", "--model", model, "--data", data, "--degree", "9");
+        Assert.Equal(2, code);
+        Assert.Contains("--degree 9 is outside 1–6", output);
     }
 
     [Fact]
