@@ -79,7 +79,7 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         public string? Model { get; init; }
 
         [CommandOption("--correction <off|on>")]
-        [Description("Whether ABC's simulations apply the model's coarse-grid correction (correction.json): off (default) uses the network alone, fast; on adds two coarse solves per structure (about 3× the time per simulation) for the corrected model's accuracy. Validation and refinement use the solver either way.")]
+        [Description("Whether ABC's simulations apply the model's coarse-grid correction (correction.json): off (default) uses the network alone, fast; on adds two coarse solves per structure (measured: 4.6 instead of 26 simulations/s on 2 cores) for the corrected model's accuracy. Validation and refinement use the solver either way.")]
         [DefaultValue("off")]
         public string Correction { get; init; } = "off";
 
