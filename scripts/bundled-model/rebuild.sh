@@ -11,7 +11,7 @@
 # 2-core machine, plus 9–13 minutes for the input cache of 12,288 structures; run it alone — a CPU-bound job beside
 # libtorch slows it several times over), FINETUNE_EPOCHS (default 6) and FINETUNE_LR (default 1e-4): a second run
 # from the first one's best weights (`train --init`), cosine-decayed from FINETUNE_LR; MAX_TIME (seconds for each
-# `train` call of this script, its input cache included; the correction (about 20 minutes), evaluation (about 45
+# `train` call of this script, its input cache included; the correction (about 37 minutes), evaluation (about 45
 # minutes with the correction's coarse solves, most of it the training split) and the emulator (about 1 minute) come
 # after it).
 # It writes nothing into models/: replacing the bundled model, and its card (models/compact/README.md), is a
@@ -50,8 +50,8 @@ train_stage "$out-initial" "$epochs" --seed 1
 train_stage "$out" "$finetune_epochs" --seed 2 --init "$out-initial" --lr "$finetune_lr"
 
 # 2. The coarse-grid correction (correction.json): the network's prediction and the η of its own 64³ input solved on
-#    64³ and 32³ grids, combined by nine least-squares weights fitted on 4,096 training structures (about 20 minutes
-#    on 2 cores; resumable: the per-structure values are kept in correction-SPLIT-DIGEST.csv).
+#    64³ and 32³ grids, combined by a degree-4 polynomial (70 weights) fitted on the 8,192 training structures and scored on
+#    the 2,048 validation structures (about 37 minutes on 2 cores; resumable: the per-structure values are kept in correction-SPLIT-DIGEST.csv).
 $SPINODOID correct --model "$out" --data "$data"
 
 # 3. The paper's Table 1 (MSE of the logits and MAPE per direction for each split) and Figure 5, with the

@@ -75,13 +75,17 @@ internal sealed class CorrectCommand : Command<CorrectCommand.Settings>
         var known = new Dictionary<int, CorrectionSample>();
         if (File.Exists(table))
         {
-            var lines = File.ReadAllLines(table);
-            if (lines.Length == 0 || lines[0] != Header) throw new InvalidDataException($"'{table}' is not a correction table; delete it to recompute");
+            string text = File.ReadAllText(table);
+            var lines = text.Split('\n');
+            if (lines[0] != Header) throw new InvalidDataException($"'{table}' is not a correction table; delete it to recompute");
+            // Every complete line ends with a newline: the piece after the last one (empty, or a line an interruption cut
+            // short, perhaps inside a number) is dropped and computed again.
+            var complete = lines[1..^1];
             var kept = new List<string> { Header };
-            foreach (var line in lines.Skip(1).Where(l => l.Length > 0))
+            foreach (var line in complete.Where(l => l.Length > 0))
             {
                 var f = line.Split(',');
-                if (f.Length != 14) continue; // a line cut short by an interruption is dropped and computed again
+                if (f.Length != 14) continue;
                 kept.Add(line);
                 double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
                 int index = int.Parse(f[0], CultureInfo.InvariantCulture);
@@ -90,7 +94,7 @@ internal sealed class CorrectCommand : Command<CorrectCommand.Settings>
                     throw new InvalidDataException($"'{table}' holds structure {index} with labels the {split} split of '{data}' does not have; it belongs to another dataset: delete it to recompute");
                 known[index] = new CorrectionSample([D(5), D(6), D(7)], [D(8), D(9), D(10), D(11), D(12), D(13)], D(1), label);
             }
-            if (kept.Count != lines.Length) AtomicFile.WriteText(table, string.Join("\n", kept) + "\n");
+            if (kept.Count != complete.Length + 1 || lines[^1].Length > 0) AtomicFile.WriteText(table, string.Join("\n", kept) + "\n");
         }
         else File.WriteAllText(table, Header + "\n");
         var todo = Enumerable.Range(0, count).Where(i => !known.ContainsKey(samples.Rows[i].Index)).ToList();

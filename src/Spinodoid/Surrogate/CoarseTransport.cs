@@ -40,9 +40,9 @@ public static class CoarseTransport
                 long row = ((long)z * side + y) * side, coarseRow = ((long)(z / 2) * half + y / 2) * half;
                 for (int x = 0; x < side; x++)
                 {
-                    float solid = solidCounts[row + x] / 8f;
-                    fine[row + x] = solid - 0.5f;
-                    coarse[coarseRow + x / 2] += solid / 8f;
+                    // The network's own input scaling is this level set: solid fraction − ½.
+                    fine[row + x] = SurrogateScaling.ScaleInput(solidCounts[row + x]);
+                    coarse[coarseRow + x / 2] += solidCounts[row + x] / 64f;
                 }
             }
         for (long i = 0; i < coarse.LongLength; i++) coarse[i] -= 0.5f;

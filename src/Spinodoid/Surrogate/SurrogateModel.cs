@@ -120,11 +120,12 @@ public sealed class SurrogateModel : IDisposable
                 a["descriptors"]?.GetValue<bool>() ?? false);
             var network = new DiffusivityNetwork(architecture);
             network.load(weights);
+            string digest = Digest(weights);
             network.eval();
             return new SurrogateModel(network, card["structure_size"]!.GetValue<int>())
             {
-                WeightsDigest = Digest(weights), SymmetryAveraging = card["symmetry_averaging"]?.GetValue<int>() ?? 1,
-                Correction = SurrogateCorrection.Load(directory, Digest(weights)),
+                WeightsDigest = digest, SymmetryAveraging = card["symmetry_averaging"]?.GetValue<int>() ?? 1,
+                Correction = SurrogateCorrection.Load(directory, digest),
             };
         }
         catch (Exception e) when (e is JsonException or NullReferenceException or InvalidOperationException or FormatException or ArgumentException)
@@ -159,12 +160,7 @@ public sealed class SurrogateModel : IDisposable
     }
 
     /// <summary>Pore fraction of an input of solid counts 0…8.</summary>
-    public static double CountsPorosity(byte[] solidCounts)
-    {
-        long solid = 0;
-        foreach (byte c in solidCounts) solid += c;
-        return 1 - solid / (8.0 * solidCounts.Length);
-    }
+    public static double CountsPorosity(byte[] solidCounts) => 1 - VoxelStructure.SumBytes(solidCounts) / (8.0 * solidCounts.Length);
 
     /// <summary>η_x, η_y, η_z from the network alone, without <see cref="Correction"/> (what a correction is fitted to).</summary>
     public (double X, double Y, double Z)[] PredictNetwork(IReadOnlyList<byte[]> solidCounts)

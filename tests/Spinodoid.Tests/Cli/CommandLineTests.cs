@@ -390,6 +390,14 @@ public sealed class CommandLineTests : IDisposable
         var again = File.ReadAllLines(table);
         Assert.Equal(21, again.Length);
         Assert.Equal(before[20].Split(',')[0], again[20].Split(',')[0]);
+        // A last line cut inside a number (no newline after it) has all its fields but a wrong value: it is dropped too.
+        File.WriteAllText(table, string.Join("\n", again.Take(20)) + "\n" + again[20][..^3]);
+        (code, output) = Run("correct", "--model", model, "--data", data, "--structures", "20", "--degree", "1");
+        Assert.True(code == 0, output);
+        var third = File.ReadAllLines(table);
+        Assert.Equal(21, third.Length);
+        // The coarse solves are deterministic: the recomputed coarse η is the one the cut line held in full.
+        Assert.Equal(again[20].Split(',')[8..], third[20].Split(',')[8..]);
         using var refitted = Spinodoid.Surrogate.SurrogateModel.Load(model);
         foreach (var r in rows)
             for (int d = 0; d < 3; d++)
