@@ -41,6 +41,8 @@ switch (command)
         return ThresholdDrift.Run(args.Skip(1).ToArray());
     case "conductance-variants":
         return ConductanceVariants.Run(args.Skip(1).ToArray());
+    case "coarse":
+        return CoarseTransportTiming.Run(args.Skip(1).ToArray());
     case "cycles":
         return MultigridCycles.Run(args.Skip(1).ToArray());
     case "bdn":
@@ -64,6 +66,7 @@ switch (command)
               abc-vs-emulator [model=models/compact] [out=/tmp/…] [spread=5] [first=0]   ABC and emulator posteriors on η₁, η₂ and targets spread over the reachable set
               emulator-labels [model=models/compact] [data=data/compact] [epochs=150]   emulators from CNN draws or solver labels, scored on the test split
               emulator-ensemble [data=data/compact] [members=8] [epochs=150]   emulators averaged over 1, 2, 4, … members, scored on the test split
+              coarse [structures=16] [rounds=3]   the coarse-grid correction's 64³ + 32³ solves per CNN input (N = 128): one at a time and in parallel
               cycles [N=192] [seeds=4] [scales]   V- against W-cycle multigrid (coarse sweeps 2 or 1): median time, iterations, η difference
               conductance-variants [N=128] [csv] [weights=0,1/6,1/4]   apertures (0) against series face conductances (w > 0) or apertures from the 2N field (−1), vs the resolution study's η_c
               threshold-drift a_x a_y a_z ε seed   the voxel-quantile threshold at N = 64…256 and the porosity it gives on a 384³ sampling
