@@ -16,6 +16,9 @@ public sealed record ValidationSummary(SpinodoidParameters Theta, int Size, IRea
     /// <summary>How the solver discretised the structures (voxel staircase or sub-voxel).</summary>
     public Discretization Discretization { get; init; } = Discretization.Voxel;
 
+    /// <summary>The solver's stopping tolerance (relative accuracy of each η); null where not recorded (older files).</summary>
+    public double? SolverTolerance { get; init; }
+
     /// <summary>Mean solver η per direction.</summary>
     public double[] SolverMean => Mean(Samples.Select(s => s.Solver));
 
@@ -37,8 +40,8 @@ public sealed record ValidationSummary(SpinodoidParameters Theta, int Size, IRea
 
     /// <summary>
     /// Joins validations of one θ made in parts (e.g. one structure per cluster task) into one, samples ordered by
-    /// seed: the same summary a single run over all the seeds gives. Parts must agree on θ, N and discretisation,
-    /// and no seed may appear twice.
+    /// seed: the same summary a single run over all the seeds gives. Parts must agree on θ, N, discretisation and
+    /// solver tolerance, and no seed may appear twice.
     /// </summary>
     public static ValidationSummary Merge(IReadOnlyList<ValidationSummary> parts)
     {
@@ -46,16 +49,20 @@ public sealed record ValidationSummary(SpinodoidParameters Theta, int Size, IRea
         var first = parts[0];
         foreach (var part in parts.Skip(1))
         {
-            if (part.Theta != first.Theta || part.Size != first.Size || part.Discretization != first.Discretization)
-                throw new ArgumentException($"validation parts differ: θ = {first.Theta}, N = {first.Size}, {first.Discretization} and θ = {part.Theta}, N = {part.Size}, {part.Discretization}");
+            if (part.Theta != first.Theta || part.Size != first.Size || part.Discretization != first.Discretization || part.SolverTolerance != first.SolverTolerance)
+                throw new ArgumentException($"validation parts differ: θ = {first.Theta}, N = {first.Size}, {first.Discretization}, solver tolerance {Describe(first.SolverTolerance)} " +
+                                            $"and θ = {part.Theta}, N = {part.Size}, {part.Discretization}, solver tolerance {Describe(part.SolverTolerance)}");
             if ((part.SurrogateMean is null) != (first.SurrogateMean is null))
                 throw new ArgumentException("validation parts differ: some hold CNN predictions and some do not");
         }
         var samples = parts.SelectMany(p => p.Samples).OrderBy(s => s.Seed).ToList();
         for (int i = 1; i < samples.Count; i++)
             if (samples[i].Seed == samples[i - 1].Seed) throw new ArgumentException($"seed {samples[i].Seed} is in two validation parts");
-        return new ValidationSummary(first.Theta, first.Size, samples) { Discretization = first.Discretization };
+        return new ValidationSummary(first.Theta, first.Size, samples) { Discretization = first.Discretization, SolverTolerance = first.SolverTolerance };
     }
+
+    private static string Describe(double? tolerance) =>
+        tolerance?.ToString("G3", System.Globalization.CultureInfo.InvariantCulture) ?? "unrecorded";
 
     private static double[] Mean(IEnumerable<double[]> rows)
     {

@@ -159,6 +159,7 @@ public static class DesignReport
             ["size"] = validation.Size, ["count"] = validation.Samples.Count,
             ["seeds"] = new JsonArray(validation.Samples.Select(s => (JsonNode?)s.Seed).ToArray()),
             ["discretization"] = validation.Discretization.ToString().ToLowerInvariant(),
+            ["solver_tolerance"] = validation.SolverTolerance,
             ["solver_mean"] = new JsonArray(validation.SolverMean.Select(v => (JsonNode?)v).ToArray()),
             ["solver_std"] = new JsonArray(validation.SolverStd.Select(v => (JsonNode?)v).ToArray()),
         };
@@ -507,7 +508,7 @@ public static class DesignReport
             samples.Add(new ValidationSample(ulong.Parse(cells[0], Invariant), [Cell(1), Cell(2), Cell(3)],
                 cells[4].Length == 0 ? null : [Cell(4), Cell(5), Cell(6)]));
         }
-        return new ValidationSummary(theta, size, samples) { Discretization = discretization };
+        return new ValidationSummary(theta, size, samples) { Discretization = discretization, SolverTolerance = json["solver_tolerance"]?.GetValue<double>() };
     }
 
     private static string PorosityNote(DesignRequest request) =>

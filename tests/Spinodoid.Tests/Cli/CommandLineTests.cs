@@ -112,6 +112,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("refinement tolerance 150 %", "design", "--target", "0.4,0.5,0.6", "--simulator", "solver", "--size", "16", "--refine-tolerance", "150", "--out", "{out}")]
     [InlineData("simulator 'oracle'", "design", "--target", "0.4,0.5,0.6", "--simulator", "oracle", "--out", "{out}")]
     [InlineData("--count 0", "validate", "--theta", "0.1,0.15,0.2,0.6", "--count", "0", "--no-cnn", "--size", "16", "--out", "{out}")]
+    [InlineData("--solver-tolerance 0 is outside the allowed range (0, 0.01]", "validate", "--theta", "0.1,0.15,0.2,0.6", "--count", "1", "--no-cnn", "--size", "16", "--solver-tolerance", "0", "--out", "{out}")]
+    [InlineData("--solver-tolerance 0.05 is outside the allowed range (0, 0.01]", "design", "--target", "0.4,0.5,0.6", "--simulator", "solver", "--size", "16", "--validate", "2", "--solver-tolerance", "0.05", "--out", "{out}")]
     [InlineData("--factor 11", "upscale", "--theta", "0.1,0.15,0.2,0.6", "--factor", "11", "--size", "16", "--out", "{out}")]
     [InlineData("refinement rounds 11", "design", "--target", "-,0.5,0.6", "--simulator", "solver", "--size", "16", "--validate", "2", "--refine", "11", "--out", "{out}")]
     [InlineData("[8, 800]", "generate", "--theta", "0.1,0.15,0.2,0.6", "--size", "1280", "--out", "{out}.npy")]
@@ -444,6 +446,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(3, rows.Length);
         Assert.StartsWith("5,", rows[1]);
         Assert.True(File.Exists(PathOf("v.png")));
+        Assert.Equal(1e-4, JsonNode.Parse(File.ReadAllText(PathOf("v.json")))!["solver_tolerance"]!.GetValue<double>()); // the checks' default
 
         (code, output) = Run("upscale", "--theta", "0.1,0.15,0.2,0.6", "--factor", "2", "--count", "1", "--size", "16", "--out", PathOf("u"));
         Assert.True(code == 0, output);
@@ -468,6 +471,12 @@ public sealed class CommandLineTests : IDisposable
         (code, output) = Run("merge-validation", PathOf("q0"), PathOf("p0"), "--out", PathOf("bad"));
         Assert.Equal(2, code);
         Assert.Contains("validation parts differ", output);
+        // The same seed solved to another tolerance is another measurement: not merged silently.
+        Run("validate", "--theta", "0.1,0.15,0.2,0.6", "--count", "1", "--size", "16", "--no-cnn", "--seed", "6", "--solver-tolerance", "1e-6", "--out", PathOf("t1"));
+        Assert.Equal(1e-6, JsonNode.Parse(File.ReadAllText(PathOf("t1.json")))!["solver_tolerance"]!.GetValue<double>());
+        (code, output) = Run("merge-validation", PathOf("q0"), PathOf("t1"), "--out", PathOf("bad"));
+        Assert.Equal(2, code);
+        Assert.Contains("solver tolerance 0.0001", output);
         (code, output) = Run("merge-validation", PathOf("q0"), PathOf("q0") + ".json", PathOf("v"), "--out", PathOf("bad"));
         Assert.Equal(2, code);
         Assert.Contains("seed 5 is in two validation parts", output);
