@@ -62,6 +62,12 @@ internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
         [Description("subvoxel: face conductances from the continuous structure (the generator's field, a float image, or a file this program generated); voxel: the staircase (all a binary image has). Default: subvoxel where the structure has it.")]
         public string? Discretization { get; init; }
 
+        [CommandOption("--extrapolate")]
+        [Description("Report the continuum η of a generated structure (--theta, or a file this program generated): the same structure " +
+                     "is made again at about 3N/4, both are solved sub-voxel, and η is extrapolated at second order (about 1.4× the time; " +
+                     "within 0.16 % of the continuum on average at N = 128, 1.1 % at most, where one solve is 0.65 % and 3.1 %).")]
+        public bool Extrapolate { get; init; }
+
         [CommandOption("--json <PATH>")]
         [Description("Also write the results, inputs and settings as JSON.")]
         public string? Json { get; init; }
@@ -90,7 +96,8 @@ internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
         var convention = BoundaryConventions.Parse(settings.Convention);
         var sides = settings.Sides is null ? convention.DefaultSides() : OptionParsing.Sides(settings.Sides);
         Discretization? asked = settings.Discretization is null ? null : Discretizations.Parse(settings.Discretization);
-        var options = new DiffusivityOptions(convention, sides, settings.Tolerance, settings.MaxIterations, Discretization: asked).Validated();
+        var options = new DiffusivityOptions(convention, sides, settings.Tolerance, settings.MaxIterations, Discretization: asked,
+            Extrapolate: settings.Extrapolate).Validated();
 
         VoxelStructure structure;
         string source;
@@ -165,6 +172,10 @@ internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
                 Format(r.PercolatingPorosity, "0.000"), r.Iterations.ToString(CultureInfo.InvariantCulture),
                 Format(r.RelativeChange, "0e0"), Format(r.FluxImbalance, "0e0"), Format(r.Seconds, "0.0") + " s");
         AnsiConsole.Write(table);
+        foreach (var r in results.Where(r => r.Continuum is not null))
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"η along {r.Axis.ToString().ToLowerInvariant()} is the continuum estimate from N = {r.Continuum!.Size} (η = {r.Continuum.Diffusivity:0.0000}) " +
+                $"and N′ = {r.Continuum.CoarseSize} (η = {r.Continuum.CoarseDiffusivity:0.0000}), second order"));
         foreach (var r in results.Where(r => r.Blocked))
             AnsiConsole.MarkupLine($"[yellow]no pore path joins inlet and outlet along {r.Axis.ToString().ToLowerInvariant()}: η = 0[/]");
         foreach (var r in results.Where(r => !r.Converged))

@@ -81,7 +81,7 @@ internal sealed class ValidateCommand : Command<ValidateCommand.Settings>
     {
         var table = new Table().AddColumns("", "η_x", "η_y", "η_z");
         if (target is not null) table.AddRow(["target", .. target.Components.Select(c => c is double v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "free")]);
-        table.AddRow(["solver mean ± sd", .. Enumerable.Range(0, 3).Select(d =>
+        table.AddRow([validation.ExtrapolatedToContinuum ? "solver mean ± sd (continuum)" : "solver mean ± sd", .. Enumerable.Range(0, 3).Select(d =>
             string.Create(CultureInfo.InvariantCulture, $"{validation.SolverMean[d]:0.0000} ± {validation.SolverStd[d]:0.0000}"))]);
         if (validation.SurrogateMean is { } m)
             table.AddRow(["CNN mean ± sd", .. Enumerable.Range(0, 3).Select(d =>

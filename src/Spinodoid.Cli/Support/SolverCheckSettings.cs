@@ -18,14 +18,19 @@ internal class SolverCheckSettings : CommandSettings
     [CommandOption("--solver-tolerance <TOL>")]
     [Description("Relative accuracy of each solver η (the stopping tolerance) in the checks: validation, refinement, upscaling, and " +
                  "design --simulator solver. Default 1e-4: within 3e-5 of a converged solve, a hundredth of a 20-structure mean's seed " +
-                 "scatter; the dataset labels use 1e-5. Allowed: (0, 0.01].")]
+                 "scatter; the dataset labels use 1e-5. Allowed: above 0, at most 0.01.")]
     [DefaultValue(DesignValidation.CheckTolerance)]
     public double SolverTolerance { get; init; } = DesignValidation.CheckTolerance;
+
+    [CommandOption("--extrapolate")]
+    [Description("Check against the continuum η: each structure is made again at about 3N/4 and η extrapolated at second order from the " +
+                 "two sub-voxel solves (about 1.4× the time; within 0.16 % of the continuum on average at N = 128, where one solve is 0.65 % above it).")]
+    public bool Extrapolate { get; init; }
 
     /// <summary>The solver options these settings ask for.</summary>
     public DiffusivityOptions SolverOptions() =>
         SolverTolerance is > 0 and <= 0.01
-            ? new(Tolerance: SolverTolerance, Discretization: Discretizations.Parse(Discretization))
+            ? new(Tolerance: SolverTolerance, Discretization: Discretizations.Parse(Discretization), Extrapolate: Extrapolate)
             : throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"--solver-tolerance {SolverTolerance:G6} is outside the allowed range (0, 0.01]"));
 }

@@ -68,7 +68,7 @@ public static class DesignValidation
             samples[k] = new ValidationSample(seed, solver, cnn);
             lock (samples) progress?.Report(++done);
         });
-        return new ValidationSummary(theta, size, samples) { Discretization = discretization, SolverTolerance = options.Tolerance };
+        return new ValidationSummary(theta, size, samples) { Discretization = discretization, SolverTolerance = options.Tolerance, ExtrapolatedToContinuum = options.Extrapolate };
     }
 
     /// <summary>

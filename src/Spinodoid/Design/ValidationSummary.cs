@@ -19,6 +19,9 @@ public sealed record ValidationSummary(SpinodoidParameters Theta, int Size, IRea
     /// <summary>The solver's stopping tolerance (relative accuracy of each η); null where not recorded (older files).</summary>
     public double? SolverTolerance { get; init; }
 
+    /// <summary>Whether each solver η is the continuum estimate (<see cref="ContinuumExtrapolation"/>) rather than one solve at <see cref="Size"/>.</summary>
+    public bool ExtrapolatedToContinuum { get; init; }
+
     /// <summary>Mean solver η per direction.</summary>
     public double[] SolverMean => Mean(Samples.Select(s => s.Solver));
 
@@ -49,16 +52,17 @@ public sealed record ValidationSummary(SpinodoidParameters Theta, int Size, IRea
         var first = parts[0];
         foreach (var part in parts.Skip(1))
         {
-            if (part.Theta != first.Theta || part.Size != first.Size || part.Discretization != first.Discretization || part.SolverTolerance != first.SolverTolerance)
-                throw new ArgumentException($"validation parts differ: θ = {first.Theta}, N = {first.Size}, {first.Discretization}, solver tolerance {Describe(first.SolverTolerance)} " +
-                                            $"and θ = {part.Theta}, N = {part.Size}, {part.Discretization}, solver tolerance {Describe(part.SolverTolerance)}");
+            if (part.Theta != first.Theta || part.Size != first.Size || part.Discretization != first.Discretization || part.SolverTolerance != first.SolverTolerance
+                || part.ExtrapolatedToContinuum != first.ExtrapolatedToContinuum)
+                throw new ArgumentException($"validation parts differ: θ = {first.Theta}, N = {first.Size}, {first.Discretization}, solver tolerance {Describe(first.SolverTolerance)}{(first.ExtrapolatedToContinuum ? ", extrapolated to the continuum" : "")} " +
+                                            $"and θ = {part.Theta}, N = {part.Size}, {part.Discretization}, solver tolerance {Describe(part.SolverTolerance)}{(part.ExtrapolatedToContinuum ? ", extrapolated to the continuum" : "")}");
             if ((part.SurrogateMean is null) != (first.SurrogateMean is null))
                 throw new ArgumentException("validation parts differ: some hold CNN predictions and some do not");
         }
         var samples = parts.SelectMany(p => p.Samples).OrderBy(s => s.Seed).ToList();
         for (int i = 1; i < samples.Count; i++)
             if (samples[i].Seed == samples[i - 1].Seed) throw new ArgumentException($"seed {samples[i].Seed} is in two validation parts");
-        return new ValidationSummary(first.Theta, first.Size, samples) { Discretization = first.Discretization, SolverTolerance = first.SolverTolerance };
+        return new ValidationSummary(first.Theta, first.Size, samples) { Discretization = first.Discretization, SolverTolerance = first.SolverTolerance, ExtrapolatedToContinuum = first.ExtrapolatedToContinuum };
     }
 
     private static string Describe(double? tolerance) =>

@@ -160,6 +160,7 @@ public static class DesignReport
             ["seeds"] = new JsonArray(validation.Samples.Select(s => (JsonNode?)s.Seed).ToArray()),
             ["discretization"] = validation.Discretization.ToString().ToLowerInvariant(),
             ["solver_tolerance"] = validation.SolverTolerance,
+            ["extrapolated_to_continuum"] = validation.ExtrapolatedToContinuum,
             ["solver_mean"] = new JsonArray(validation.SolverMean.Select(v => (JsonNode?)v).ToArray()),
             ["solver_std"] = new JsonArray(validation.SolverStd.Select(v => (JsonNode?)v).ToArray()),
         };
@@ -508,7 +509,8 @@ public static class DesignReport
             samples.Add(new ValidationSample(ulong.Parse(cells[0], Invariant), [Cell(1), Cell(2), Cell(3)],
                 cells[4].Length == 0 ? null : [Cell(4), Cell(5), Cell(6)]));
         }
-        return new ValidationSummary(theta, size, samples) { Discretization = discretization, SolverTolerance = json["solver_tolerance"]?.GetValue<double>() };
+        return new ValidationSummary(theta, size, samples) { Discretization = discretization, SolverTolerance = json["solver_tolerance"]?.GetValue<double>(),
+            ExtrapolatedToContinuum = json["extrapolated_to_continuum"]?.GetValue<bool>() ?? false };
     }
 
     private static string PorosityNote(DesignRequest request) =>

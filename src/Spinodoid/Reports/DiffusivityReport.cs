@@ -24,6 +24,7 @@ public static class DiffusivityReport
             ["sides"] = options.Sides.ToString(),
             ["discretization"] = DiffusivitySolver.DiscretizationFor(structure, options).ToString().ToLowerInvariant(),
             ["tolerance"] = options.Tolerance,
+            ["extrapolated_to_continuum"] = options.Extrapolate,
             ["results"] = new JsonArray(results.Select(r => (JsonNode)new JsonObject
             {
                 ["axis"] = r.Axis.ToString().ToLowerInvariant(),
@@ -36,6 +37,9 @@ public static class DiffusivityReport
                 ["flux_imbalance"] = r.FluxImbalance,
                 ["converged"] = r.Converged,
                 ["seconds"] = r.Seconds,
+                ["continuum"] = r.Continuum is { } c
+                    ? new JsonObject { ["size"] = c.Size, ["diffusivity"] = c.Diffusivity, ["coarse_size"] = c.CoarseSize, ["coarse_diffusivity"] = c.CoarseDiffusivity }
+                    : null,
             }).ToArray()),
         };
         if (structure.Provenance is { } p)

@@ -101,6 +101,10 @@ public static class BoundaryConventions
 /// <param name="FineSmoothingSweeps">Red–black Gauss–Seidel sweeps before and (reversed) after the coarse correction on the finest level.</param>
 /// <param name="SmoothingSweeps">The same on the coarser levels.</param>
 /// <param name="CycleIndex">Visits of each coarser multigrid level per cycle: 1 a V-cycle, 2 (default) a W-cycle.</param>
+/// <param name="Extrapolate">
+/// Report the continuum η: the structure is generated again at about ¾N and solved there too, and the two sub-voxel
+/// values are extrapolated at second order (<see cref="ContinuumExtrapolation"/>); generated structures only.
+/// </param>
 /// <param name="Discretization">
 /// Voxel or sub-voxel face conductances; null (the default): sub-voxel where the structure carries its
 /// continuous geometry (generated with it, or read from a float image), voxel otherwise.
@@ -114,7 +118,8 @@ public sealed record DiffusivityOptions(
     int FineSmoothingSweeps = 1,
     int SmoothingSweeps = 1,
     Discretization? Discretization = null,
-    int CycleIndex = 2)
+    int CycleIndex = 2,
+    bool Extrapolate = false)
 {
     /// <summary>TauFactor's conventions: faces half a voxel outside, mirror sides.</summary>
     public static DiffusivityOptions TauFactorCompatible { get; } =
@@ -154,6 +159,8 @@ public sealed record DiffusivityOptions(
 /// <param name="Convention">Inlet/outlet convention used.</param>
 /// <param name="Sides">Lateral sides used.</param>
 /// <param name="Discretization">Voxel or sub-voxel conductances, as used.</param>
+/// <remarks>With <see cref="DiffusivityOptions.Extrapolate"/>, <see cref="Diffusivity"/> is the continuum estimate and
+/// <see cref="Continuum"/> holds the two solves it came from; the other fields are those of the solve at N.</remarks>
 public sealed record DiffusivityResult(
     Axis Axis, double Diffusivity, double Porosity, double PercolatingPorosity, int Iterations,
     double RelativeChange, double FluxImbalance, bool Converged, double Seconds,
@@ -167,4 +174,14 @@ public sealed record DiffusivityResult(
 
     /// <summary>True when no pore path joins inlet and outlet (η = 0).</summary>
     public bool Blocked => PercolatingPorosity == 0;
+
+    /// <summary>The two solves behind an extrapolated η (null when η is a single solve's).</summary>
+    public ContinuumEstimate? Continuum { get; init; }
 }
+
+/// <summary>The solves behind a continuum η (<see cref="ContinuumExtrapolation"/>).</summary>
+/// <param name="Size">N of the structure.</param>
+/// <param name="Diffusivity">Its sub-voxel η.</param>
+/// <param name="CoarseSize">N′ of the same structure generated again.</param>
+/// <param name="CoarseDiffusivity">Its sub-voxel η.</param>
+public sealed record ContinuumEstimate(int Size, double Diffusivity, int CoarseSize, double CoarseDiffusivity);

@@ -28,20 +28,58 @@ public static class DiffusivitySolver
     public static IReadOnlyList<DiffusivityResult> SolveAll(VoxelStructure structure, DiffusivityOptions? options = null,
         IProgress<SolverProgress>? progress = null, CancellationToken cancellation = default)
     {
-        // One labelling of the pore space serves all three voxel solves.
+        // One labelling of the pore space serves all three voxel solves, one coarse structure all three extrapolations.
         var labels = DiscretizationFor(structure, options) == Discretization.Voxel ? RunLabels.Build(structure.Pore, structure.Shape, 1) : null;
-        return [.. new[] { Axis.X, Axis.Y, Axis.Z }.Select(a => Solve(structure, a, options, progress, cancellation, labels, keepField: false).Result)];
+        var coarse = CoarseFor(structure, options);
+        return [.. new[] { Axis.X, Axis.Y, Axis.Z }.Select(a =>
+            ToContinuum(structure, Solve(structure, a, options, progress, cancellation, labels, keepField: false).Result, coarse, options, cancellation))];
     }
 
     /// <summary>η along one axis.</summary>
     public static DiffusivityResult Solve(VoxelStructure structure, Axis axis, DiffusivityOptions? options = null,
         IProgress<SolverProgress>? progress = null, CancellationToken cancellation = default) =>
-        Solve(structure, axis, options, progress, cancellation, labels: null, keepField: false).Result;
+        ToContinuum(structure, Solve(structure, axis, options, progress, cancellation, labels: null, keepField: false).Result,
+            CoarseFor(structure, options), options, cancellation);
 
-    /// <summary>η along one axis and the concentration field (structure layout; solid and dead pores NaN).</summary>
+    /// <summary>
+    /// η along one axis and the concentration field (structure layout; solid and dead pores NaN). With
+    /// <see cref="DiffusivityOptions.Extrapolate"/>, η is the continuum estimate and the field that of the solve at N.
+    /// </summary>
     public static (DiffusivityResult Result, float[]? Concentration) SolveWithField(VoxelStructure structure, Axis axis,
-        DiffusivityOptions? options = null, IProgress<SolverProgress>? progress = null, CancellationToken cancellation = default) =>
-        Solve(structure, axis, options, progress, cancellation, labels: null, keepField: true);
+        DiffusivityOptions? options = null, IProgress<SolverProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        var (result, field) = Solve(structure, axis, options, progress, cancellation, labels: null, keepField: true);
+        return (ToContinuum(structure, result, CoarseFor(structure, options), options, cancellation), field);
+    }
+
+    /// <summary>The structure again at the coarse size, made once on first use, when the options ask for extrapolation.</summary>
+    private static Lazy<VoxelStructure>? CoarseFor(VoxelStructure structure, DiffusivityOptions? options)
+    {
+        if (options?.Extrapolate != true) return null;
+        if (DiscretizationFor(structure, options) != Discretization.Subvoxel)
+            throw new ArgumentException("extrapolation to the continuum assumes the sub-voxel discretisation's second-order convergence; " +
+                                        "the voxel staircase converges at first order: use --discretization subvoxel");
+        // Checked now, so a structure that cannot be made again fails before the first solve, not after it.
+        if (structure.Provenance is null || structure.Shape.Nx != structure.Shape.Ny || structure.Shape.Ny != structure.Shape.Nz)
+            ContinuumExtrapolation.CoarseStructure(structure);
+        return new Lazy<VoxelStructure>(() => ContinuumExtrapolation.CoarseStructure(structure));
+    }
+
+    private static DiffusivityResult ToContinuum(VoxelStructure structure, DiffusivityResult fine, Lazy<VoxelStructure>? coarse,
+        DiffusivityOptions? options, CancellationToken cancellation)
+    {
+        if (coarse is null) return fine;
+        var coarseStructure = coarse.Value;
+        var coarseResult = Solve(coarseStructure, fine.Axis, options! with { Extrapolate = false }, null, cancellation, labels: null, keepField: false).Result;
+        int size = structure.Shape.Nx, coarseSize = coarseStructure.Shape.Nx;
+        return fine with
+        {
+            Diffusivity = ContinuumExtrapolation.Extrapolate(fine.Diffusivity, size, coarseResult.Diffusivity, coarseSize),
+            Seconds = fine.Seconds + coarseResult.Seconds,
+            Converged = fine.Converged && coarseResult.Converged,
+            Continuum = new ContinuumEstimate(size, fine.Diffusivity, coarseSize, coarseResult.Diffusivity),
+        };
+    }
 
     /// <summary>
     /// The discretisation a solve of <paramref name="structure"/> with <paramref name="options"/> uses: the

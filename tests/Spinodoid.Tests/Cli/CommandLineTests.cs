@@ -114,6 +114,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("--count 0", "validate", "--theta", "0.1,0.15,0.2,0.6", "--count", "0", "--no-cnn", "--size", "16", "--out", "{out}")]
     [InlineData("--solver-tolerance 0 is outside the allowed range (0, 0.01]", "validate", "--theta", "0.1,0.15,0.2,0.6", "--count", "1", "--no-cnn", "--size", "16", "--solver-tolerance", "0", "--out", "{out}")]
     [InlineData("--solver-tolerance 0.05 is outside the allowed range (0, 0.01]", "design", "--target", "0.4,0.5,0.6", "--simulator", "solver", "--size", "16", "--validate", "2", "--solver-tolerance", "0.05", "--out", "{out}")]
+    [InlineData("converges at first order", "diffusivity", "--theta", "0.1,0.15,0.2,0.6", "--size", "16", "--discretization", "voxel", "--extrapolate")]
     [InlineData("--factor 11", "upscale", "--theta", "0.1,0.15,0.2,0.6", "--factor", "11", "--size", "16", "--out", "{out}")]
     [InlineData("refinement rounds 11", "design", "--target", "-,0.5,0.6", "--simulator", "solver", "--size", "16", "--validate", "2", "--refine", "11", "--out", "{out}")]
     [InlineData("[8, 800]", "generate", "--theta", "0.1,0.15,0.2,0.6", "--size", "1280", "--out", "{out}.npy")]
@@ -208,6 +209,21 @@ public sealed class CommandLineTests : IDisposable
             double eta = fromTheta["results"]![d]!["diffusivity"]!.GetValue<double>();
             Assert.Equal(eta, fromFile["results"]![d]!["diffusivity"]!.GetValue<double>(), 9);
             Assert.True(eta > voxel[d].Diffusivity);
+        }
+
+        // --extrapolate on the generated file: the continuum estimate from the file's N = 24 and the same structure at 18, recorded.
+        (code, output) = Run("diffusivity", PathOf("s.npy"), "--extrapolate", "--json", PathOf("eta-continuum.json"));
+        Assert.True(code == 0, output);
+        var continuum = JsonNode.Parse(File.ReadAllText(PathOf("eta-continuum.json")))!;
+        Assert.True(continuum["extrapolated_to_continuum"]!.GetValue<bool>());
+        Assert.False(fromFile["extrapolated_to_continuum"]!.GetValue<bool>());
+        for (int d = 0; d < 3; d++)
+        {
+            var c = continuum["results"]![d]!["continuum"]!;
+            Assert.Equal((24, 18), (c["size"]!.GetValue<int>(), c["coarse_size"]!.GetValue<int>()));
+            double fine = c["diffusivity"]!.GetValue<double>(), coarse = c["coarse_diffusivity"]!.GetValue<double>();
+            Assert.Equal(fromFile["results"]![d]!["diffusivity"]!.GetValue<double>(), fine, 9);
+            Assert.Equal(fine + (fine - coarse) / (24.0 * 24 / (18 * 18) - 1), continuum["results"]![d]!["diffusivity"]!.GetValue<double>(), 12);
         }
 
         // A binary image without provenance has no continuous geometry.
@@ -477,6 +493,15 @@ public sealed class CommandLineTests : IDisposable
         (code, output) = Run("merge-validation", PathOf("q0"), PathOf("t1"), "--out", PathOf("bad"));
         Assert.Equal(2, code);
         Assert.Contains("solver tolerance 0.0001", output);
+        // Continuum estimates (each structure also solved at 12³ and extrapolated) are recorded, and not merged with single solves.
+        (code, output) = Run("validate", "--theta", "0.1,0.15,0.2,0.6", "--count", "1", "--size", "16", "--no-cnn", "--seed", "6", "--extrapolate", "--out", PathOf("e1"));
+        Assert.True(code == 0, output);
+        Assert.True(JsonNode.Parse(File.ReadAllText(PathOf("e1.json")))!["extrapolated_to_continuum"]!.GetValue<bool>());
+        Assert.False(JsonNode.Parse(File.ReadAllText(PathOf("q1.json")))!["extrapolated_to_continuum"]!.GetValue<bool>());
+        Assert.NotEqual(File.ReadAllLines(PathOf("q1.csv"))[1], File.ReadAllLines(PathOf("e1.csv"))[1]);
+        (code, output) = Run("merge-validation", PathOf("q0"), PathOf("e1"), "--out", PathOf("bad"));
+        Assert.Equal(2, code);
+        Assert.Contains("extrapolated to the continuum", output);
         (code, output) = Run("merge-validation", PathOf("q0"), PathOf("q0") + ".json", PathOf("v"), "--out", PathOf("bad"));
         Assert.Equal(2, code);
         Assert.Contains("seed 5 is in two validation parts", output);

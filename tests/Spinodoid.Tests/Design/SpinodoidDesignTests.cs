@@ -92,7 +92,9 @@ public sealed class SpinodoidDesignTests : IDisposable
         Assert.All(posterior.Particles, p => Assert.True(p.Distance <= 0.15 && p.Theta[3] is >= 0.5 and <= 0.7));
         // The particles' η really are the solver's for their (θ, seed), of the continuous structure (sub-voxel) by default.
         var first = posterior.Particles[0];
-        var check = DiffusivitySolver.SolveAll(SpinodoidGenerator.GenerateContinuous(SpinodoidParameters.FromVector(first.Theta), first.Seed, 16));
+        // (The solver simulator and the checks solve to DesignValidation.CheckTolerance unless told otherwise.)
+        var check = DiffusivitySolver.SolveAll(SpinodoidGenerator.GenerateContinuous(SpinodoidParameters.FromVector(first.Theta), first.Seed, 16),
+            new DiffusivityOptions(Tolerance: DesignValidation.CheckTolerance));
         Assert.All(check, r => Assert.Equal(Discretization.Subvoxel, r.Discretization));
         for (int d = 0; d < 3; d++) Assert.Equal(check[d].Diffusivity, first.Summary[d], 9);
         // The validation is the solver's at the posterior mean, on the first validation seeds.
@@ -126,7 +128,7 @@ public sealed class SpinodoidDesignTests : IDisposable
         // Another target, even one that prints alike, or another simulator, in the same folder is refused.
         Assert.Throws<ArgumentException>(() => InverseDesign.Run(request with { Target = new DiffusivityTarget(0.5, 0.5, 0.5) }, simulator, dir));
         Assert.Throws<ArgumentException>(() => InverseDesign.Run(request with { Target = new DiffusivityTarget(0.30001, 0.3, null) }, simulator, dir));
-        Assert.Throws<ArgumentException>(() => InverseDesign.Run(request, new SolverSimulator(16, new DiffusivityOptions(Tolerance: 1e-4)), dir));
+        Assert.Throws<ArgumentException>(() => InverseDesign.Run(request, new SolverSimulator(16, new DiffusivityOptions(Tolerance: 1e-5)), dir));
     }
 
     /// <summary>η̄_d = ε (0.2 + 2 a_d) with a small constant spread: η grows with porosity and with the length scale along d.</summary>
@@ -259,10 +261,11 @@ public sealed class SpinodoidDesignTests : IDisposable
         var validation = DesignValidation.Validate(theta, 3, 16, firstSeed: 5);
         Assert.Equal([5UL, 6UL, 7UL], validation.Samples.Select(s => s.Seed));
         Assert.Equal(Discretization.Subvoxel, validation.Discretization);
+        Assert.Equal(DesignValidation.CheckTolerance, validation.SolverTolerance);
         // Structures are solved side by side; each η is bit for bit the one solved alone, in seed order.
         for (int k = 0; k < 3; k++)
         {
-            var direct = DiffusivitySolver.SolveAll(SpinodoidGenerator.GenerateContinuous(theta, 5 + (ulong)k, 16));
+            var direct = DiffusivitySolver.SolveAll(SpinodoidGenerator.GenerateContinuous(theta, 5 + (ulong)k, 16), new DiffusivityOptions(Tolerance: DesignValidation.CheckTolerance));
             Assert.Equal(direct.Select(r => r.Diffusivity), validation.Samples[k].Solver);
         }
         Assert.Equal(validation.Samples.Average(s => s.Solver[2]), validation.SolverMean[2], 12);
