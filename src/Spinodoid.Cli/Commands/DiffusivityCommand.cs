@@ -49,7 +49,7 @@ internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
         public string? Sides { get; init; }
 
         [CommandOption("--tolerance <TOL>")]
-        [Description("Stop when η changes by less than this between iterations and inlet/outlet fluxes agree to it. Default 1e-5.")]
+        [Description("Relative accuracy of η: it is read from the dissipation of the iterate, and the solve stops when its fall has settled below this (checked on the true residual). Default 1e-5.")]
         [DefaultValue(1e-5)]
         public double Tolerance { get; init; }
 
