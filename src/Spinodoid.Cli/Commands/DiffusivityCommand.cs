@@ -64,7 +64,7 @@ internal sealed class DiffusivityCommand : Command<DiffusivityCommand.Settings>
 
         [CommandOption("--extrapolate")]
         [Description("Report the continuum η of a generated structure (--theta, or a file this program generated): the same structure " +
-                     "is made again at about 3N/4, both are solved sub-voxel, and η is extrapolated at second order (about 1.4× the time; " +
+                     "is made again at about 3N/4, both are solved sub-voxel, and η is extrapolated at second order (about 1.3–1.4× the time; " +
                      "within 0.16 % of the continuum on average at N = 128, 1.1 % at most, where one solve is 0.65 % and 3.1 %).")]
         public bool Extrapolate { get; init; }
 

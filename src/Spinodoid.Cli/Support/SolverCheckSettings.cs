@@ -24,7 +24,7 @@ internal class SolverCheckSettings : CommandSettings
 
     [CommandOption("--extrapolate")]
     [Description("Check against the continuum η: each structure is made again at about 3N/4 and η extrapolated at second order from the " +
-                 "two sub-voxel solves (about 1.4× the time; within 0.16 % of the continuum on average at N = 128, where one solve is 0.65 % above it).")]
+                 "two sub-voxel solves (about 1.3–1.4× the time; within 0.16 % of the continuum on average at N = 128, where one solve is 0.65 % above it).")]
     public bool Extrapolate { get; init; }
 
     /// <summary>The solver options these settings ask for.</summary>

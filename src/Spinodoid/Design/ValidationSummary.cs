@@ -43,8 +43,8 @@ public sealed record ValidationSummary(SpinodoidParameters Theta, int Size, IRea
 
     /// <summary>
     /// Joins validations of one θ made in parts (e.g. one structure per cluster task) into one, samples ordered by
-    /// seed: the same summary a single run over all the seeds gives. Parts must agree on θ, N, discretisation and
-    /// solver tolerance, and no seed may appear twice.
+    /// seed: the same summary a single run over all the seeds gives. Parts must agree on θ, N, discretisation,
+    /// solver tolerance and extrapolation, and no seed may appear twice.
     /// </summary>
     public static ValidationSummary Merge(IReadOnlyList<ValidationSummary> parts)
     {

@@ -152,6 +152,7 @@ internal sealed class EnvelopeCholesky
         }
     }
 
+    // Vectorised, unlike DenseLinearAlgebra.Dot, whose plain left-to-right sum the small ABC and refinement systems keep.
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         int i = 0, w = System.Numerics.Vector<double>.Count;

@@ -52,24 +52,23 @@ public static class DiffusivitySolver
         return (ToContinuum(structure, result, CoarseFor(structure, options), options, cancellation), field);
     }
 
-    /// <summary>The structure again at the coarse size, made once on first use, when the options ask for extrapolation.</summary>
-    private static Lazy<VoxelStructure>? CoarseFor(VoxelStructure structure, DiffusivityOptions? options)
+    /// <summary>
+    /// The structure again at the coarse size when the options ask for extrapolation (before the first solve, so a
+    /// structure that cannot be made again fails at once); null otherwise.
+    /// </summary>
+    private static VoxelStructure? CoarseFor(VoxelStructure structure, DiffusivityOptions? options)
     {
         if (options?.Extrapolate != true) return null;
         if (DiscretizationFor(structure, options) != Discretization.Subvoxel)
             throw new ArgumentException("extrapolation to the continuum assumes the sub-voxel discretisation's second-order convergence; " +
                                         "the voxel staircase converges at first order: use --discretization subvoxel");
-        // Checked now, so a structure that cannot be made again fails before the first solve, not after it.
-        if (structure.Provenance is null || structure.Shape.Nx != structure.Shape.Ny || structure.Shape.Ny != structure.Shape.Nz)
-            ContinuumExtrapolation.CoarseStructure(structure);
-        return new Lazy<VoxelStructure>(() => ContinuumExtrapolation.CoarseStructure(structure));
+        return ContinuumExtrapolation.CoarseStructure(structure);
     }
 
-    private static DiffusivityResult ToContinuum(VoxelStructure structure, DiffusivityResult fine, Lazy<VoxelStructure>? coarse,
+    private static DiffusivityResult ToContinuum(VoxelStructure structure, DiffusivityResult fine, VoxelStructure? coarseStructure,
         DiffusivityOptions? options, CancellationToken cancellation)
     {
-        if (coarse is null) return fine;
-        var coarseStructure = coarse.Value;
+        if (coarseStructure is null) return fine;
         var coarseResult = Solve(coarseStructure, fine.Axis, options! with { Extrapolate = false }, null, cancellation, labels: null, keepField: false).Result;
         int size = structure.Shape.Nx, coarseSize = coarseStructure.Shape.Nx;
         return fine with
