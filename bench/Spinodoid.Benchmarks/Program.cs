@@ -51,7 +51,7 @@ switch (command)
     default:
         Console.WriteLine("""
             spinodoid benchmarks (run in Release: dotnet run -c Release --project bench/Spinodoid.Benchmarks -- …)
-              generate [N=192] [repeats=21]   generation + threshold + connectivity of paper-prior structures; median
+              generate [N=192] [repeats=21] [θ=θ₁]   generation + threshold + connectivity; the sub-voxel geometry and set-up; median
               diffusivity [N=192] [seeds=5] [tol=1e-5] [subvoxel|voxel] [θ=θ₁]   η along x, y, z of θ structures, seeds 0…; median time
               taufactor [zip-or-tif] [tol=1e-5]   the TauFactor 500³ volume against published τ
               resolution [samples=10] [sizes=64,96,128,192] [reference=192,256] [csv]   voxel and sub-voxel η at several N against the continuum

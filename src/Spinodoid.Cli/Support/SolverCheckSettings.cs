@@ -17,8 +17,8 @@ internal class SolverCheckSettings : CommandSettings
 
     [CommandOption("--solver-tolerance <TOL>")]
     [Description("Relative accuracy of each solver η (the stopping tolerance) in the checks: validation, refinement, upscaling, and " +
-                 "design --simulator solver. Default 1e-4: within 3e-5 of a converged solve, a hundredth of a 20-structure mean's seed " +
-                 "scatter; the dataset labels use 1e-5. Allowed: above 0, at most 0.01.")]
+                 "design --simulator solver. Default 1e-3: within 6e-5 of a converged solve, under a hundredth of a 20-structure mean's " +
+                 "seed scatter; the dataset labels use 1e-5. Allowed: above 0, at most 0.01.")]
     [DefaultValue(DesignValidation.CheckTolerance)]
     public double SolverTolerance { get; init; } = DesignValidation.CheckTolerance;
 

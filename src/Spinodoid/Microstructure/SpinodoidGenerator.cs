@@ -89,7 +89,8 @@ public static class SpinodoidGenerator
                             builder = new FaceApertures.Builder(shape, threshold, periodic: true);
                             break;
                         case GaussianRandomField.Shift.Corner:
-                            builder!.SetPeriodicCorners(field);
+                            field.CopyTo(scratch);
+                            builder!.SetPeriodicCorners(scratch);
                             break;
                         default:
                             field.CopyTo(scratch);

@@ -55,7 +55,7 @@ public static class StructureView
     private static string Packed(ReadOnlySpan<byte> bytes)
     {
         using var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.SmallestSize, leaveOpen: true)) gzip.Write(bytes);
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true)) gzip.Write(bytes);
         return Convert.ToBase64String(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 }

@@ -25,12 +25,21 @@ public static class BufferPool<T> where T : unmanaged
         return fresh;
     }
 
-    /// <summary>Gives an array back for reuse. At most a few arrays per length are kept.</summary>
+    /// <summary>
+    /// Gives an array back for reuse. Per length, a few arrays are kept (one more than the cores), or as many as fit in
+    /// <see cref="KeptBytesPerLength"/> (at most 32): one sub-voxel solve holds nine arrays of its grid's length (five of
+    /// the operator, four of PCG), and validation runs one solve per core.
+    /// </summary>
     public static void Return(T[] array)
     {
         var bag = Free.GetOrAdd(array.LongLength, _ => new ConcurrentBag<T[]>());
-        if (bag.Count < Environment.ProcessorCount + 1) bag.Add(array);
+        long bytes = Math.Max(1, array.LongLength * Unsafe.SizeOf<T>());
+        long kept = Math.Clamp(KeptBytesPerLength / bytes, Environment.ProcessorCount + 1, 32);
+        if (bag.Count < kept) bag.Add(array);
     }
+
+    /// <summary>Memory the pool may keep for one array length beyond one array per core.</summary>
+    public const long KeptBytesPerLength = 256L << 20;
 }
 
 /// <summary>madvise(MADV_HUGEPAGE) for large buffers on Linux (where transparent huge pages are "madvise").</summary>

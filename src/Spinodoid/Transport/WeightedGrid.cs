@@ -20,14 +20,20 @@ internal sealed class WeightedGrid : IFineLevel
     private readonly float[] _zeroRow;
 
     private readonly float[]? _inlet, _outlet;
+    private readonly bool _pooled;
 
-    /// <summary>A level; as the finest one, with the conductances of its first and last layer to the fixed concentrations.</summary>
-    public WeightedGrid(ConductanceGrid<float> grid, float[]? inlet = null, float[]? outlet = null)
+    /// <summary>
+    /// A level; as the finest one, with the conductances of its first and last layer to the fixed concentrations.
+    /// <paramref name="pooled"/>: the grid's arrays came from <see cref="Runtime.BufferPool{T}"/>, and <see cref="Release"/>
+    /// gives them back with the inverse diagonal (one solve's set-up then touches no fresh memory).
+    /// </summary>
+    public WeightedGrid(ConductanceGrid<float> grid, float[]? inlet = null, float[]? outlet = null, bool pooled = false)
     {
         _g = grid;
         _inlet = inlet;
         _outlet = outlet;
-        var inverse = _inverseDiag = new float[grid.Count];
+        _pooled = pooled;
+        var inverse = _inverseDiag = pooled ? Runtime.BufferPool<float>.Rent(grid.Count) : new float[grid.Count];
         var diag = grid.Diag;
         int plane = grid.Plane;
         ForEachPlane(z =>
@@ -51,7 +57,11 @@ internal sealed class WeightedGrid : IFineLevel
         else Parallel.For(0, Nz, body);
     }
 
-    public void Release() { }
+    public void Release()
+    {
+        if (!_pooled) return;
+        foreach (var array in new[] { _g.Gx, _g.Gy, _g.Gz, _g.Diag, _inverseDiag }) Runtime.BufferPool<float>.Return(array);
+    }
 
     public double ApplyDot(float[] p, float[] q)
     {

@@ -197,6 +197,21 @@ public sealed class SubvoxelTests
     }
 
     [Fact]
+    public void ReusedSetUpArraysCarryNothingFromTheStructureBefore()
+    {
+        // The operator's arrays come from a pool: solving A, then structures of the same size that leave other
+        // values in them (a denser one, a blocked one), then A again must give A's η bit for bit.
+        var theta = new SpinodoidParameters(0.08, 0.12, 0.16, 0.45);
+        var a = SpinodoidGenerator.GenerateContinuous(theta, 3, 24);
+        var first = DiffusivitySolver.SolveAll(a).Select(r => r.Diffusivity).ToArray();
+        DiffusivitySolver.SolveAll(SpinodoidGenerator.GenerateContinuous(theta with { Porosity = 0.8 }, 4, 24));
+        DiffusivitySolver.SolveAll(SpinodoidGenerator.GenerateContinuous(theta with { Porosity = 0.12 }, 5, 24));
+        var again = DiffusivitySolver.SolveAll(SpinodoidGenerator.GenerateContinuous(theta, 3, 24)).Select(r => r.Diffusivity).ToArray();
+        Assert.All(first, eta => Assert.True(eta > 0));
+        Assert.Equal(first, again);
+    }
+
+    [Fact]
     public void BadLevelSetsAreRefused()
     {
         var shape = GridShape.Cube(4);
