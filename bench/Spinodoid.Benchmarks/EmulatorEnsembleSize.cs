@@ -10,7 +10,7 @@ namespace Spinodoid.Benchmarks;
 /// How many emulator members to average: K networks trained from seeds 1 … K on the dataset's train and validation
 /// splits (as <c>emulator build</c> does), scored on the test split against the solver's labels for ensembles of the
 /// first 1, 2, 4, … members. The seed scatter is in every error and the same for all K, so a lower mean squared logit
-/// error is a smaller squared bias. Also the mean signed residual (label − η̄) at low porosity (ε < 0.35),
+/// error is a smaller squared bias. Also the mean signed residual (label − η̄) at low porosity (ε &lt; 0.35),
 /// where one network's fit varies most from seed to seed, and the members' spread there.
 /// </summary>
 internal static class EmulatorEnsembleSize

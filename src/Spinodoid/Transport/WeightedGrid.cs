@@ -21,6 +21,7 @@ internal sealed class WeightedGrid : IFineLevel
 
     private readonly float[]? _inlet, _outlet;
     private readonly bool _pooled;
+    private bool _released;
 
     /// <summary>
     /// A level; as the finest one, with the conductances of its first and last layer to the fixed concentrations.
@@ -59,7 +60,9 @@ internal sealed class WeightedGrid : IFineLevel
 
     public void Release()
     {
-        if (!_pooled) return;
+        // Once only: an array given back twice would be handed to two users at once.
+        if (!_pooled || _released) return;
+        _released = true;
         foreach (var array in new[] { _g.Gx, _g.Gy, _g.Gz, _g.Diag, _inverseDiag }) Runtime.BufferPool<float>.Return(array);
     }
 
