@@ -33,13 +33,15 @@ public static class BufferPool<T> where T : unmanaged
     public static void Return(T[] array)
     {
         var bag = Free.GetOrAdd(array.LongLength, _ => new ConcurrentBag<T[]>());
-        long bytes = Math.Max(1, array.LongLength * Unsafe.SizeOf<T>());
-        long kept = Math.Clamp(KeptBytesPerLength / bytes, Environment.ProcessorCount + 1, 32);
-        if (bag.Count < kept) bag.Add(array);
+        long bytes = array.LongLength * Unsafe.SizeOf<T>();
+        if (bag.Count < KeptPerLength(bytes, Environment.ProcessorCount)) bag.Add(array);
     }
 
-    /// <summary>Memory the pool may keep for one array length beyond one array per core.</summary>
+    /// <summary>Memory the pool may keep for one array length when that is more than one array per core (plus one).</summary>
     public const long KeptBytesPerLength = 256L << 20;
+
+    /// <summary>Arrays of <paramref name="bytes"/> each kept per length on <paramref name="cores"/> cores.</summary>
+    internal static long KeptPerLength(long bytes, int cores) => Math.Max(cores + 1, Math.Min(32, KeptBytesPerLength / Math.Max(1, bytes)));
 }
 
 /// <summary>madvise(MADV_HUGEPAGE) for large buffers on Linux (where transparent huge pages are "madvise").</summary>

@@ -21,7 +21,7 @@ internal sealed class WeightedGrid : IFineLevel
 
     private readonly float[]? _inlet, _outlet;
     private readonly bool _pooled;
-    private bool _released;
+    private int _released;
 
     /// <summary>
     /// A level; as the finest one, with the conductances of its first and last layer to the fixed concentrations.
@@ -61,8 +61,7 @@ internal sealed class WeightedGrid : IFineLevel
     public void Release()
     {
         // Once only: an array given back twice would be handed to two users at once.
-        if (!_pooled || _released) return;
-        _released = true;
+        if (!_pooled || Interlocked.Exchange(ref _released, 1) == 1) return;
         foreach (var array in new[] { _g.Gx, _g.Gy, _g.Gz, _g.Diag, _inverseDiag }) Runtime.BufferPool<float>.Return(array);
     }
 

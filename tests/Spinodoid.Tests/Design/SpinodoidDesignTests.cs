@@ -167,6 +167,22 @@ public sealed class SpinodoidDesignTests : IDisposable
         Assert.Contains("Can this target be reached?</h2><p>No", File.ReadAllText(Path.Combine(_root, "far", "report.html")));
     }
 
+    [Fact]
+    public void AnEmulatorDesignComparesTheCnnOnItsFirstValidationOnly()
+    {
+        TorchRuntime.EnsureInitialised();
+        using var model = new SurrogateModel(new DiffusivityNetwork(new SurrogateArchitecture("tiny", 12, [8, 8], [8], 3, ConvolutionPadding.Same), seed: 7), 24);
+        var emulator = new PorosityEmulator();
+        var target = new DiffusivityTarget(0.2, 0.2, 0.2);
+        var plan = new DesignValidationPlan(2, Refinement: new RefinementSettings(1, 1e-9, JacobianSeeds: 4));
+        // A tolerance of ~0 forces the refinement round; the CNN is the model's but not the emulator design's simulator.
+        var byEmulator = DesignPipeline.Run(new DesignJob(new DesignRequest(target, Seed: 4), Path.Combine(_root, "emulator"), plan) { Emulator = emulator },
+            new SurrogateSimulator(model)).Refinement!;
+        Assert.Equal(2, byEmulator.Rounds.Count);
+        Assert.NotNull(byEmulator.Rounds[0].Validation.SurrogateMean);
+        Assert.Null(byEmulator.Rounds[1].Validation.SurrogateMean);
+    }
+
     /// <summary>The forward map <see cref="PorosityEmulator"/> emulates: its mean with 1 % multiplicative scatter per structure seed.</summary>
     private sealed class PorositySimulator : ISimulator
     {
