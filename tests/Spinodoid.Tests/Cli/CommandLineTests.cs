@@ -454,6 +454,22 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void AbcWithTheNetworkAloneWarnsAtLowPorosityOnly()
+    {
+        // The bundled CNN without its correction, a few simulations: a posterior at porosity 0.30–0.33 is warned about,
+        // one at 0.6–0.7 is not.
+        string[] Args(string range, string dir) => ["design", "--target", "0.05,0.1,0.08", "--porosity-range", range, "--population", "16",
+            "--max-simulations", "48", "--tolerance", "60", "--validate", "0", "--out", dir];
+        var (code, output) = Run(Args("0.3,0.33", PathOf("low")));
+        Assert.True(code == 0, output);
+        Assert.Contains("where the CNN without its coarse-grid", output);
+        Assert.Contains("--correction on", output);
+        (code, output) = Run(Args("0.6,0.7", PathOf("high")));
+        Assert.True(code == 0, output);
+        Assert.DoesNotContain("where the CNN without its coarse-grid", output);
+    }
+
+    [Fact]
     public void ValidateAndUpscaleWriteTablesAtBothSizes()
     {
         var (code, output) = Run("validate", "--theta", "0.1,0.15,0.2,0.6", "--count", "2", "--size", "16", "--no-cnn", "--seed", "5", "--out", PathOf("v"));
