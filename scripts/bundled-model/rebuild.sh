@@ -7,15 +7,19 @@
 #   MAX_TIME=3000 scripts/bundled-model/rebuild.sh     # train for at most 50 more minutes, then stop on an epoch boundary
 #
 # Environment: SPINODOID (the program; default: a Release build of this clone), OUT (the new model's folder; default
-# out/compact-model; the run from random weights goes to OUT-initial), EPOCHS (default 24: 3.5–8 minutes each on a
-# 2-core machine, plus 9–13 minutes for the input cache of 12,288 structures; run it alone — a CPU-bound job beside
-# libtorch slows it several times over), FINETUNE_EPOCHS (default 6) and FINETUNE_LR (default 1e-4): a second run
+# out/compact-model; the run from random weights goes to OUT-initial), EPOCHS (default 11: 3.5–6 minutes each on a
+# 2-core machine, plus 8–13 minutes for the input cache of 12,288 structures; run it alone — a CPU-bound job beside
+# libtorch slows it several times over), FINETUNE_EPOCHS (default 3) and FINETUNE_LR (default 1e-4): a second run
 # from the first one's best weights (`train --init`), cosine-decayed from FINETUNE_LR; MAX_TIME (seconds for each
-# `train` call of this script, its input cache included; the correction (about 37 minutes), evaluation (about 45
-# minutes with the correction's coarse solves, most of it the training split) and the emulator (about 1 minute) come
-# after it).
+# `train` call of this script, its input cache included; the correction, the evaluation and the emulator come after
+# it: a few minutes each, because the coarse-grid η they need are the dataset's, kept in data/compact/coarse-64.csv;
+# where that table lacks structures they are solved and added, 0.2–0.4 s each on 2 cores).
 # It writes nothing into models/: replacing the bundled model, and its card (models/compact/README.md), is a
 # reviewed commit. The dataset itself is made with the commands in docs/datasets.md (about 7 h here, in shards).
+# Measured 2026-12-07 with these defaults, alone on a 2-core machine, in one sitting: input cache 454 s, 11 epochs
+# 3,746 s, 3 fine-tuning epochs 1,022 s, correction 108 s: 1 h 29 min to a model (the bundled one);
+# evaluation of the three splits and the emulator another 14 minutes (most of it the test split's coarse solves, since
+# kept in the dataset's table). The earlier recipe, 24 + 6 epochs, reached the same corrected test MAPE in 2.8 h.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
@@ -25,9 +29,9 @@ if [ -z "${SPINODOID:-}" ]; then
 fi
 out=$(realpath -m "${OUT:-$repo/out/compact-model}")
 data=$repo/data/compact
-epochs=${EPOCHS:-24}
+epochs=${EPOCHS:-11}
 
-finetune_epochs=${FINETUNE_EPOCHS:-6}
+finetune_epochs=${FINETUNE_EPOCHS:-3}
 finetune_lr=${FINETUNE_LR:-1e-4}
 
 # Runs one `train` call into $1 (resumable) and stops the script, to be run again, while that run is unfinished.
@@ -51,7 +55,8 @@ train_stage "$out" "$finetune_epochs" --seed 2 --init "$out-initial" --lr "$fine
 
 # 2. The coarse-grid correction (correction.json): the network's prediction and the η of its own 64³ input solved on
 #    64³ and 32³ grids, combined by a degree-4 polynomial (70 weights) fitted on the 8,192 training structures and scored on
-#    the 2,048 validation structures (about 37 minutes on 2 cores; resumable: the per-structure values are kept in correction-SPLIT-DIGEST.csv).
+#    the 2,048 validation structures (the network's predictions, about 2 minutes; the coarse η come from the dataset's
+#    table; resumable: the per-structure values are kept in correction-SPLIT-DIGEST.csv).
 $SPINODOID correct --model "$out" --data "$data"
 
 # 3. The paper's Table 1 (MSE of the logits and MAPE per direction for each split) and Figure 5, with the

@@ -97,6 +97,10 @@ internal sealed class CorrectCommand : Command<CorrectCommand.Settings>
             if (kept.Count != complete.Length + 1 || lines[^1].Length > 0) AtomicFile.WriteText(table, string.Join("\n", kept) + "\n");
         }
         else File.WriteAllText(table, Header + "\n");
+        // The coarse η are the dataset's (a function of the inputs alone): shared with every other network's fit.
+        var coarseTable = CoarseFeatureTable.Open(data, samples.Side);
+        var fromModelTable = known.ToList();
+        coarseTable.Add(fromModelTable.Select(p => p.Key).ToList(), fromModelTable.Select(p => p.Value.Coarse).ToList());
         var todo = Enumerable.Range(0, count).Where(i => !known.ContainsKey(samples.Rows[i].Index)).ToList();
         if (todo.Count > 0)
             ProgressBarStages.Instance.Run($"{split}: network and coarse-grid η", todo.Count, progress =>
@@ -107,7 +111,7 @@ internal sealed class CorrectCommand : Command<CorrectCommand.Settings>
                     var batch = todo.Skip(start).Take(16).ToList();
                     var inputs = batch.Select(i => { var buffer = new byte[samples.Volume]; samples.ReadInput(i, buffer); return buffer; }).ToList();
                     var network = model.PredictNetwork(inputs);
-                    var coarse = CoarseTransport.Solve(inputs, samples.Side);
+                    var coarse = coarseTable.Get(batch.Select(i => samples.Rows[i].Index).ToList(), inputs, samples.Side);
                     var lines = new List<string>();
                     for (int k = 0; k < batch.Count; k++)
                     {

@@ -132,6 +132,13 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
         [DefaultValue(1.0)]
         public double RefineTolerance { get; init; }
 
+        [CommandOption("--refine-anisotropy-max <BETA>")]
+        [Description("Let the solver refinement move the design up to this anisotropy β (largest / smallest length scale), " +
+                     "beyond the paper's prior (β ≤ 3), for targets that need more anisotropy than the prior allows (e.g. 4). " +
+                     "The CNN and emulator were trained inside the prior, so beyond it their Jacobian extrapolates; the solver judges every round. " +
+                     "Allowed 3..10. Default: the prior's 3.")]
+        public double? RefineAnisotropyMax { get; init; }
+
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Target) == string.IsNullOrWhiteSpace(Targets)
                 ? ValidationResult.Error("give --target η_x,η_y,η_z (e.g. --target 0.40,0.50,0.60) or --targets FILE.csv, one of them")
@@ -163,7 +170,7 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
             settings.MinAcceptance / 100, settings.Batch, startFromEmulator);
         var solverOptions = settings.SolverOptions();
         var plan = new DesignValidationPlan(settings.ValidateCount, settings.ValidateSize, solverOptions,
-            Refinement: new RefinementSettings(settings.Refine, settings.RefineTolerance / 100));
+            Refinement: new RefinementSettings(settings.Refine, settings.RefineTolerance / 100, AnisotropyMax: settings.RefineAnisotropyMax));
         var request = RequestFor(target);
         string directory = settings.Out ?? (targets is null ? $"design-{target.ToString().Replace(',', '_')}-s{settings.Seed}" : "designs");
         OutputPaths.CheckFolder(directory);
@@ -218,6 +225,7 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
             var outcome = DesignPipeline.Run(new DesignJob(request, directory, plan) { Emulator = emulator, ModelEmulator = reachability }, simulator, DesignReport.Files, new DesignProgress(), cancellation);
             Print(outcome);
             if (emulator is null && networkAlone) WarnAtLowPorosity(outcome);
+            HintAtTheAnisotropyBound(outcome, settings.RefineTolerance / 100);
             return outcome.Abc.StopReason.StartsWith("unreachable", StringComparison.Ordinal) ? 3 : 0;
         }
 
@@ -236,6 +244,7 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
             var outcome = DesignPipeline.Run(new DesignJob(RequestFor(targets[row]), folder, plan) { Emulator = emulator, ModelEmulator = reachability }, simulator, DesignReport.Files, new DesignProgress(), cancellation);
             Print(outcome);
             if (emulator is null && networkAlone) WarnAtLowPorosity(outcome);
+            HintAtTheAnisotropyBound(outcome, settings.RefineTolerance / 100);
             AtomicFile.WriteText(table, DesignReport.BatchTable(directory, targets));
         }
         AtomicFile.WriteText(table, DesignReport.BatchTable(directory, targets));
@@ -269,6 +278,21 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
             $"[yellow]the posterior lies at porosity {mean[3]:0.000}, where the CNN without its coarse-grid correction is least accurate " +
             $"(4.9 % error at ε < {NetworkAloneLowPorosity}): `--correction on` or `--method emulator` give the posterior " +
             $"the solver supports there (validation and refinement use the solver either way)[/]"));
+    }
+
+    /// <summary>
+    /// A design left short of the target on the prior's largest anisotropy may need more of it than the prior allows
+    /// (η₂ of the paper: docs/design.md); the solver refinement can go beyond the prior on request.
+    /// </summary>
+    private static void HintAtTheAnisotropyBound(DesignOutcome outcome, double tolerance)
+    {
+        if (outcome.Refinement is not { AnisotropyMax: null } refinement) return;
+        var best = refinement.Best;
+        double worst = best.WorstError(outcome.Request.Target), beta = best.Theta.LengthScales.Anisotropy;
+        if (worst <= tolerance || beta < SpinodoidPrior.Paper.BetaMax * 0.99) return;
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"[yellow]the design sits on the prior's largest anisotropy (β = {beta:0.000} of {SpinodoidPrior.Paper.BetaMax:0.#}) and misses the target by {100 * worst:0.00} %: " +
+            $"the target may need more anisotropy than the paper's prior allows; `--refine-anisotropy-max 4` lets the solver refinement go beyond it[/]"));
     }
 
     private static void Print(DesignOutcome outcome)
@@ -310,6 +334,7 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
             AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"refinement ({refinement.Seconds:0} s): {Markup.Escape(refinement.StopReason)}"));
             AnsiConsole.MarkupLine($"design θ (solver-validated) = [bold]{string.Join(",", refinement.Best.Theta.ToVector().Select(v => v.ToString("0.00000", CultureInfo.InvariantCulture)))}[/]");
         }
+        if (refinement?.BeyondPaperPriorNote is { } beyond) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(beyond)}[/]");
         if (outcome.EmulatorSpreadAtDesign is { } spread)
             AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
                 $"the emulator's members disagree at the design θ by {string.Join(" / ", spread.Select(v => $"{100 * v:0.00}"))} % (x / y / z, logit SD): its own uncertainty of η̄ there"));

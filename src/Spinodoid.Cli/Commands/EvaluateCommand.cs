@@ -52,7 +52,8 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         int symmetry = settings.Symmetry ?? model.SymmetryAveraging;
         var correction = settings.NoCorrection ? null : model.Correction;
         var e = ProgressBarStages.Instance.Run($"predicting the {settings.Split} split{(correction is null ? "" : " (with coarse-grid correction)")}", samples.Count,
-            progress => SurrogateTrainer.Evaluate(model.Network, samples, symmetryAveraging: symmetry, correction: correction, progress: progress));
+            progress => SurrogateTrainer.Evaluate(model.Network, samples, symmetryAveraging: symmetry, correction: correction, progress: progress,
+                coarseFeatures: correction is null ? null : CoarseFeatureTable.Open(data, samples.Side)));
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"{samples.Count} {settings.Split} structures{(symmetry > 1 ? $" (each averaged over {symmetry} symmetries)" : "")}{(correction is null ? "" : ", corrected by coarse-grid solves")}: MSE (logit) {e.MseLogit:0.0000e0}, MAPE {e.Mape:0.00} % " +
             $"(x {e.MapeByAxis[0]:0.00} %, y {e.MapeByAxis[1]:0.00} %, z {e.MapeByAxis[2]:0.00} %)"));

@@ -155,12 +155,12 @@ public static class DesignPipeline
             SurrogateModel? CompareIn(int round) => job.Emulator is null || round == 0 ? compareWith : null;
             // An emulator design takes its Jacobian from the emulator's mean (no structures); an ABC design from its simulator.
             ISimulator? slope = job.Emulator is { } mean ? new EmulatorMeanSimulator(mean) : model is null ? null : simulator;
-            refinement = DesignRefinement.Refine(request.Target, posterior, request.Prior(), slope, (theta, round) =>
+            refinement = DesignRefinement.Refine(request.Target, posterior, request.RefinementPrior(refinementSettings.AnisotropyMax), slope, (theta, round) =>
                 {
                     observer.Validating(theta, round, plan.Count, size);
                     return observer.Run($"solver N = {size}", plan.Count, progress => DesignValidation.Validate(theta, plan.Count, size, CompareIn(round),
                         refinementSettings.ValidationSeed(round), plan.Solver, progress, cancellation));
-                }, refinementSettings, observer, cancellation);
+                }, refinementSettings, observer, cancellation) with { AnisotropyMax = refinementSettings.AnisotropyMax };
         }
         // The same draws for a given seed and prior, so a resumed or repeated run draws the same picture.
         var reachable = modelEmulator is { } reach

@@ -49,6 +49,15 @@ public sealed record DesignRequest(
     /// <summary>The prior of this request: the paper's, restricted to the porosity range.</summary>
     public SpinodoidDesignPrior Prior() => new(SpinodoidPrior.Paper, PorosityMin, PorosityMax);
 
+    /// <summary>
+    /// The support the solver refinement may move the design in: <see cref="Prior"/>, or, with
+    /// <paramref name="anisotropyMax"/>, the same prior with its largest anisotropy β (largest over smallest length scale)
+    /// raised to it. A spinodoid is defined for any β; the paper's 3 bounds the surrogate's training data, not the material.
+    /// </summary>
+    public SpinodoidDesignPrior RefinementPrior(double? anisotropyMax) => anisotropyMax is double beta
+        ? new(SpinodoidPrior.Paper with { BetaMax = Math.Max(beta, SpinodoidPrior.Paper.BetaMax) }, PorosityMin, PorosityMax)
+        : Prior();
+
     /// <summary>The perturbation kernel of this request.</summary>
     public ITransitionKernel Kernel() => Mode == DesignMode.Paper ? new ComponentwiseGaussianKernel() : new LocalCovarianceKernel();
 

@@ -55,4 +55,22 @@ public sealed record RefinementResult(DiffusivityTarget Target, IReadOnlyList<Re
 
     /// <summary>For an emulator design: the posterior mean moved onto the emulator's target set before round 0; else null.</summary>
     public EmulatorProjection? Projection { get; init; }
+
+    /// <summary>The largest anisotropy the refinement was allowed (<see cref="RefinementSettings.AnisotropyMax"/>); null = the prior's.</summary>
+    public double? AnisotropyMax { get; init; }
+
+    /// <summary>
+    /// A sentence when the design θ lies beyond the paper's prior (anisotropy above its β_max = 3), where neither the CNN
+    /// nor the emulator saw training data, so that the solver's validation alone vouches for it; null inside.
+    /// </summary>
+    public string? BeyondPaperPriorNote
+    {
+        get
+        {
+            double beta = Best.Theta.LengthScales.Anisotropy, paper = SpinodoidPrior.Paper.BetaMax;
+            if (beta <= paper * (1 + 1e-9)) return null;
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the design's anisotropy β = {beta:0.000} (largest / smallest length scale) lies beyond the paper's prior (β ≤ {paper:0.#}; the refinement was allowed up to {AnisotropyMax:0.###}): the CNN and the emulator were trained inside it, so only the solver's validation vouches for this design");
+        }
+    }
 }

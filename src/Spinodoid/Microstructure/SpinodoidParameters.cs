@@ -17,6 +17,9 @@ public sealed record LengthScales(double X, double Y, double Z)
 
     /// <summary>All three divided by <paramref name="factor"/> (upscaling to a grid that many times larger).</summary>
     public LengthScales DividedBy(double factor) => new(X / factor, Y / factor, Z / factor);
+
+    /// <summary>The anisotropy β = largest / smallest length scale (the paper's prior draws it from [1, 3]).</summary>
+    public double Anisotropy => Math.Max(X, Math.Max(Y, Z)) / Math.Min(X, Math.Min(Y, Z));
 }
 
 /// <summary>The spinodoid parameter vector θ = (a_x, a_y, a_z, ε) of the paper.</summary>

@@ -65,9 +65,9 @@ public sealed record SpinodoidPrior(
         double eps = theta.Porosity;
         if (!(x > 0 && y > 0 && z > 0)) return 0;
         if (!(eps >= PorosityMin && eps <= PorosityMax)) return 0;
-        double a1 = Math.Min(x, Math.Min(y, z)), a3 = Math.Max(x, Math.Max(y, z));
+        double a1 = Math.Min(x, Math.Min(y, z));
         double m = (x + y + z) / 3.0;
-        double beta = a3 / a1;
+        double beta = theta.LengthScales.Anisotropy;
         if (!(beta >= BetaMin && beta <= BetaMax && m >= MeanMin && m <= MeanMax)) return 0;
         if (beta <= 1.0) return 0; // measure-zero isotropic diagonal, where the density is unbounded
         return 1.0 / 6.0

@@ -126,6 +126,9 @@ public static class DesignReport
             ["design_round"] = best.Round,
             ["design_theta"] = string.Join(",", best.Theta.ToVector().Select(v => v.ToString("G6", Invariant))),
             ["design_solver_relative_error"] = new JsonArray(best.Validation.RelativeError(refinement.Target).Select(v => v is double e ? (JsonNode?)e : null).ToArray()),
+            ["anisotropy_max"] = refinement.AnisotropyMax ?? SpinodoidPrior.Paper.BetaMax,
+            ["design_anisotropy"] = best.Theta.LengthScales.Anisotropy,
+            ["design_beyond_paper_prior"] = refinement.BeyondPaperPriorNote,
             ["rounds"] = new JsonArray(refinement.Rounds.Select(r =>
             {
                 var round = ValidationJson(r.Validation, refinement.Target);
@@ -595,6 +598,8 @@ public static class DesignReport
             foreach (var round in refinement.Rounds.Skip(1))
                 html.Append(Invariant, $"<h3>Round {round.Round}</h3>").Append(Img(Path.Combine(directory, string.Create(Invariant, $"refinement-{round.Round}.png"))));
         }
+        if (refinement?.BeyondPaperPriorNote is { } beyond)
+            html.Append("<p><strong>").Append(WebUtility.HtmlEncode(char.ToUpperInvariant(beyond[0]) + beyond[1..] + ".")).Append("</strong></p>");
         html.Append("<h2>Settings</h2>").Append(SettingsTable(summary))
             .Append("<p>Everything, with the validation and refinement details: <a href=\"summary.json\">summary.json</a>, <a href=\"posterior.csv\">posterior.csv</a>, <a href=\"generations.csv\">generations.csv</a>.</p></body></html>");
         return html.ToString();

@@ -238,10 +238,11 @@ public static class SurrogateTrainer
     /// <summary>
     /// Predictions of a network on every sample of a split against the solver's η, each averaged over
     /// <paramref name="symmetryAveraging"/> cube symmetries (<see cref="SurrogateModel.SymmetryAveraging"/>) and
-    /// corrected by <paramref name="correction"/> when given; <paramref name="progress"/> hears of the samples done.
+    /// corrected by <paramref name="correction"/> when given, its coarse η taken from <paramref name="coarseFeatures"/> (the
+    /// dataset's table) where it holds them; <paramref name="progress"/> hears of the samples done.
     /// </summary>
     public static SurrogateEvaluation Evaluate(DiffusivityNetwork network, SurrogateSamples samples, int batchSize = 16, int symmetryAveraging = 1,
-        SurrogateCorrection? correction = null, IProgress<int>? progress = null)
+        SurrogateCorrection? correction = null, IProgress<int>? progress = null, CoarseFeatureTable? coarseFeatures = null)
     {
         var model = new SurrogateModel(network, samples.Side * 2) { SymmetryAveraging = symmetryAveraging, Correction = correction };
         var predicted = new List<double[]>();
@@ -257,7 +258,13 @@ public static class SurrogateTrainer
                 var (lx, ly, lz) = samples.Labels(i);
                 solver.Add([lx, ly, lz]);
             }
-            predicted.AddRange(model.Predict(inputs).Select(p => new[] { p.X, p.Y, p.Z }));
+            if (correction is not null && coarseFeatures is not null)
+            {
+                var networkEta = model.PredictNetwork(inputs);
+                var coarse = coarseFeatures.Get(Enumerable.Range(start, inputs.Count).Select(i => samples.Rows[i].Index).ToList(), inputs, samples.Side);
+                predicted.AddRange(networkEta.Select((p, k) => correction.Apply([p.X, p.Y, p.Z], coarse[k], SurrogateModel.CountsPorosity(inputs[k]))));
+            }
+            else predicted.AddRange(model.Predict(inputs).Select(p => new[] { p.X, p.Y, p.Z }));
             progress?.Report(predicted.Count);
         }
         network.train();

@@ -110,6 +110,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("target η = 1.5", "design", "--target", "0.4,0.5,1.5", "--simulator", "solver", "--size", "16", "--out", "{out}")]
     [InlineData("refinement rounds 11", "design", "--target", "0.4,0.5,0.6", "--simulator", "solver", "--size", "16", "--validate", "2", "--refine", "11", "--out", "{out}")]
     [InlineData("refinement tolerance 150 %", "design", "--target", "0.4,0.5,0.6", "--simulator", "solver", "--size", "16", "--refine-tolerance", "150", "--out", "{out}")]
+    [InlineData("refinement anisotropy bound 2 must be in 3..10", "design", "--target", "0.4,0.5,0.6", "--simulator", "solver", "--size", "16", "--validate", "2", "--refine-anisotropy-max", "2", "--out", "{out}")]
     [InlineData("simulator 'oracle'", "design", "--target", "0.4,0.5,0.6", "--simulator", "oracle", "--out", "{out}")]
     [InlineData("--count 0", "validate", "--theta", "0.1,0.15,0.2,0.6", "--count", "0", "--no-cnn", "--size", "16", "--out", "{out}")]
     [InlineData("--solver-tolerance 0 is outside the allowed range (0, 0.01]", "validate", "--theta", "0.1,0.15,0.2,0.6", "--count", "1", "--no-cnn", "--size", "16", "--solver-tolerance", "0", "--out", "{out}")]

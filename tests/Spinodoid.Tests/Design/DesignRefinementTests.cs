@@ -366,6 +366,51 @@ public sealed class DesignRefinementTests
         Assert.True(round.WorstError(target) < 1e-6, $"worst error {round.WorstError(target)}");
     }
 
+    /// <summary>η_d = ε^1.5 · √(a_d / m) / 2, m the mean length scale: η_z / η_x = √(a_z / a_x), at most √3 inside the paper's prior.</summary>
+    private sealed class RatioSimulator : ISimulator
+    {
+        public string Name => "ratio";
+        public IReadOnlyList<double[]> Simulate(IReadOnlyList<Proposal> proposals, CancellationToken cancellation = default) =>
+            proposals.Select(p => RatioEta(p.Theta)).ToArray();
+    }
+
+    private static double[] RatioEta(double[] theta)
+    {
+        double m = (theta[0] + theta[1] + theta[2]) / 3;
+        return Enumerable.Range(0, 3).Select(d => Math.Pow(theta[3], 1.5) * Math.Sqrt(theta[d] / m) / 2).ToArray();
+    }
+
+    [Fact]
+    public void ATargetThatNeedsMoreAnisotropyThanThePriorIsMetOnlyWhereTheRefinementMayGoBeyondIt()
+    {
+        // The target is the η of β = a_z / a_x = 3.5: inside β ≤ 3, η_z / η_x falls at least 7 % short of it.
+        double[] wanted = [0.06, 0.09, 0.21, 0.6];
+        var eta = RatioEta(wanted);
+        var target = new DiffusivityTarget(eta[0], eta[1], eta[2]);
+        var request = new DesignRequest(target, PorosityMin: 0.5, PorosityMax: 0.7);
+        double[] theta0 = [0.07, 0.10, 0.20, 0.6];
+        ValidationSummary Validate(SpinodoidParameters theta, int round) =>
+            new(theta, 16, [new ValidationSample(1, RatioEta(theta.ToVector()), null)]);
+
+        var inside = DesignRefinement.Refine(target, GaussianPopulation(theta0), request.RefinementPrior(null), new RatioSimulator(), Validate,
+            new RefinementSettings(Rounds: 4));
+        Assert.True(inside.Best.WorstError(target) > 0.03, $"inside the prior: worst error {inside.Best.WorstError(target)}");
+        Assert.True(inside.Best.Theta.LengthScales.Anisotropy <= 3 + 1e-9);
+        Assert.Null(inside.BeyondPaperPriorNote);
+
+        var beyond = DesignRefinement.Refine(target, GaussianPopulation(theta0), request.RefinementPrior(4), new RatioSimulator(), Validate,
+            new RefinementSettings(Rounds: 4, AnisotropyMax: 4)) with { AnisotropyMax = 4 };
+        Assert.True(beyond.Best.WorstError(target) <= 0.01, $"beyond the prior: worst error {beyond.Best.WorstError(target)}");
+        Assert.InRange(beyond.Best.Theta.LengthScales.Anisotropy, 3.0, 4.0);
+        Assert.InRange(beyond.Best.Theta.Porosity, 0.5, 0.7);
+        Assert.Contains("beyond the paper's prior", beyond.BeyondPaperPriorNote);
+
+        Assert.Throws<ArgumentException>(() => new RefinementSettings(AnisotropyMax: 2.5).Validated());
+        Assert.Throws<ArgumentException>(() => new RefinementSettings(AnisotropyMax: 11).Validated());
+        Assert.Equal(4, request.RefinementPrior(4).Prior.BetaMax);
+        Assert.Equal(0.5, request.RefinementPrior(4).Prior.PorosityMin);
+    }
+
     [Fact]
     public void NoRoundsMeansValidationOnly()
     {

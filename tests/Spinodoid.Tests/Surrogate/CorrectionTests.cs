@@ -124,4 +124,55 @@ public sealed class CorrectionTests : IDisposable
         Assert.Null(reloaded.Correction);
         Assert.False(File.Exists(Path.Combine(dir, SurrogateCorrection.FileName)));
     }
+
+    [Fact]
+    public void TheDatasetsCoarseTableIsSolvedOnceSharedByEveryNetworkAndRefusedForAnotherDataset()
+    {
+        string data = Path.Combine(_root, "data");
+        Spinodoid.Datasets.DatasetGenerator.Generate(new Spinodoid.Datasets.DatasetRequest(new Spinodoid.Datasets.DatasetProfile("tiny", 24, 8, 4, 4), 3, data));
+        using var samples = SurrogateSamples.Open(data, "test");
+        var inputs = Enumerable.Range(0, samples.Count).Select(i => { var b = new byte[samples.Volume]; samples.ReadInput(i, b); return b; }).ToList();
+        var indices = samples.Rows.Select(r => r.Index).ToList();
+        var direct = CoarseTransport.Solve(inputs, samples.Side);
+
+        // Solved once, written with the labels, read back bit for bit; a cut last line is dropped and solved again.
+        var table = CoarseFeatureTable.Open(data, samples.Side);
+        Assert.Equal(direct, table.Get(indices, inputs, samples.Side));
+        string path = CoarseFeatureTable.PathOf(data, samples.Side);
+        var lines = File.ReadAllLines(path);
+        Assert.Equal(samples.Count + 1, lines.Length);
+        File.WriteAllText(path, string.Join("\n", lines[..^1]) + "\n" + lines[^1][..^4]);
+        var reopened = CoarseFeatureTable.Open(data, samples.Side);
+        Assert.Equal(samples.Count - 1, reopened.Count);
+        Assert.Equal(direct, reopened.Get(indices, inputs, samples.Side));
+        Assert.Equal(lines, File.ReadAllLines(path));
+
+        // What a second network's fit or evaluation reads is the table, not a new solve: a value changed in the file
+        // comes back changed.
+        var edited = File.ReadAllLines(path);
+        var cells = edited[1].Split(',');
+        cells[4] = "0.123456789";
+        edited[1] = string.Join(",", cells);
+        File.WriteAllLines(path, edited);
+        int index = int.Parse(cells[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0.123456789, CoarseFeatureTable.Open(data, samples.Side).Find(index)![0]);
+        // The evaluation of a corrected network with the table is the model's own corrected prediction (which solves).
+        var architecture = new SurrogateArchitecture("tiny", 12, [8, 8], [16], 3, ConvolutionPadding.Same);
+        File.WriteAllLines(path, lines);
+        using var model = new SurrogateModel(new DiffusivityNetwork(architecture, 3), 24) { Correction = SurrogateCorrection.Fit(QuadraticLaw(40, 5), degree: 1) };
+        var evaluation = SurrogateTrainer.Evaluate(model.Network, samples, correction: model.Correction,
+            coarseFeatures: CoarseFeatureTable.Open(data, samples.Side));
+        var predicted = model.Predict(inputs);
+        for (int i = 0; i < samples.Count; i++)
+            Assert.Equal(new[] { predicted[i].X, predicted[i].Y, predicted[i].Z }, evaluation.Predicted[i]);
+
+        // Labels that are not the dataset's: another dataset's table, refused naming the file.
+        var foreign = File.ReadAllLines(path);
+        var first = foreign[1].Split(',');
+        first[1] = "0.5";
+        foreign[1] = string.Join(",", first);
+        File.WriteAllLines(path, foreign);
+        var error = Assert.Throws<InvalidDataException>(() => CoarseFeatureTable.Open(data, samples.Side));
+        Assert.Contains("another dataset", error.Message);
+    }
 }
