@@ -286,7 +286,7 @@ internal sealed class DesignCommand : Command<DesignCommand.Settings>
     /// </summary>
     private static void HintAtTheAnisotropyBound(DesignOutcome outcome, double tolerance)
     {
-        if (outcome.Refinement is not { AnisotropyMax: null } refinement) return;
+        if (outcome.Refinement is not { } refinement || refinement.AnisotropyMax > SpinodoidPrior.Paper.BetaMax) return;
         var best = refinement.Best;
         double worst = best.WorstError(outcome.Request.Target), beta = best.Theta.LengthScales.Anisotropy;
         if (worst <= tolerance || beta < SpinodoidPrior.Paper.BetaMax * 0.99) return;

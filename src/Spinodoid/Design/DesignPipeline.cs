@@ -160,7 +160,7 @@ public static class DesignPipeline
                     observer.Validating(theta, round, plan.Count, size);
                     return observer.Run($"solver N = {size}", plan.Count, progress => DesignValidation.Validate(theta, plan.Count, size, CompareIn(round),
                         refinementSettings.ValidationSeed(round), plan.Solver, progress, cancellation));
-                }, refinementSettings, observer, cancellation) with { AnisotropyMax = refinementSettings.AnisotropyMax };
+                }, refinementSettings, observer, cancellation);
         }
         // The same draws for a given seed and prior, so a resumed or repeated run draws the same picture.
         var reachable = modelEmulator is { } reach

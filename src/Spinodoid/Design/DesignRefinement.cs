@@ -47,7 +47,7 @@ public static class DesignRefinement
         };
         double[,]? jacobian = null;
         RefinementResult Done(string reason) => new(target, rounds, jacobian, reason)
-            { Seconds = clock.Elapsed.TotalSeconds, JacobianSource = jacobian is null ? null : surrogate?.Name, Projection = projection };
+            { Seconds = clock.Elapsed.TotalSeconds, JacobianSource = jacobian is null ? null : surrogate?.Name, Projection = projection, AnisotropyMax = settings.AnisotropyMax };
         while (true)
         {
             var last = rounds[^1];

@@ -70,7 +70,7 @@ public sealed record RefinementResult(DiffusivityTarget Target, IReadOnlyList<Re
             double beta = Best.Theta.LengthScales.Anisotropy, paper = SpinodoidPrior.Paper.BetaMax;
             if (beta <= paper * (1 + 1e-9)) return null;
             return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"the design's anisotropy β = {beta:0.000} (largest / smallest length scale) lies beyond the paper's prior (β ≤ {paper:0.#}; the refinement was allowed up to {AnisotropyMax:0.###}): the CNN and the emulator were trained inside it, so only the solver's validation vouches for this design");
+                $"the design's anisotropy β = {beta:0.000} (largest / smallest length scale) lies beyond the paper's prior (β ≤ {paper:0.#}; the refinement was allowed up to {AnisotropyMax ?? paper:0.###}): the CNN and the emulator were trained inside it, so only the solver's validation vouches for this design");
         }
     }
 }

@@ -399,7 +399,8 @@ public sealed class DesignRefinementTests
         Assert.Null(inside.BeyondPaperPriorNote);
 
         var beyond = DesignRefinement.Refine(target, GaussianPopulation(theta0), request.RefinementPrior(4), new RatioSimulator(), Validate,
-            new RefinementSettings(Rounds: 4, AnisotropyMax: 4)) with { AnisotropyMax = 4 };
+            new RefinementSettings(Rounds: 4, AnisotropyMax: 4));
+        Assert.Equal(4, beyond.AnisotropyMax);
         Assert.True(beyond.Best.WorstError(target) <= 0.01, $"beyond the prior: worst error {beyond.Best.WorstError(target)}");
         Assert.InRange(beyond.Best.Theta.LengthScales.Anisotropy, 3.0, 4.0);
         Assert.InRange(beyond.Best.Theta.Porosity, 0.5, 0.7);

@@ -166,6 +166,19 @@ public sealed class CorrectionTests : IDisposable
         for (int i = 0; i < samples.Count; i++)
             Assert.Equal(new[] { predicted[i].X, predicted[i].Y, predicted[i].Z }, evaluation.Predicted[i]);
 
+        // A garbled line in the middle (two writers, a crash) is dropped, and its structure solved again; Windows line ends
+        // and a header without its newline are read as they were meant.
+        var garbled = File.ReadAllLines(path);
+        garbled[2] = garbled[2][..10] + garbled[3];
+        File.WriteAllText(path, string.Join("\r\n", garbled) + "\r\n");
+        var repaired = CoarseFeatureTable.Open(data, samples.Side);
+        Assert.Equal(samples.Count - 1, repaired.Count);
+        Assert.Equal(direct, repaired.Get(indices, inputs, samples.Side));
+        File.WriteAllText(path, CoarseFeatureTable.Header);
+        Assert.Equal(direct, CoarseFeatureTable.Open(data, samples.Side).Get(indices, inputs, samples.Side));
+        Assert.Equal(samples.Count, CoarseFeatureTable.Open(data, samples.Side).Count);
+        File.WriteAllLines(path, lines);
+
         // Labels that are not the dataset's: another dataset's table, refused naming the file.
         var foreign = File.ReadAllLines(path);
         var first = foreign[1].Split(',');
