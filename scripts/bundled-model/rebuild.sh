@@ -18,7 +18,7 @@
 # reviewed commit. The dataset itself is made with the commands in docs/datasets.md (about 7 h here, in shards).
 # Measured 2026-12-07 with these defaults, alone on a 2-core machine, in one sitting: input cache 454 s, 11 epochs
 # 3,746 s, 3 fine-tuning epochs 1,022 s, correction 108 s: 1 h 29 min to a model (the bundled one);
-# evaluation of the three splits and the emulator another 14 minutes (most of it the test split's coarse solves, since
+# evaluation of the three splits and the emulator another 12 minutes (most of it the test split's coarse solves, since
 # kept in the dataset's table). The earlier recipe, 24 + 6 epochs, reached the same corrected test MAPE in 2.8 h.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)

@@ -73,30 +73,14 @@ internal sealed class CorrectCommand : Command<CorrectCommand.Settings>
         string table = Path.Combine(modelDirectory, $"correction-{split}-{model.WeightsDigest}.csv");
         var labels = samples.Rows.ToDictionary(r => r.Index, r => new[] { r.EtaX, r.EtaY, r.EtaZ });
         var known = new Dictionary<int, CorrectionSample>();
-        if (File.Exists(table))
+        // A line an interruption cut short (perhaps inside a number) is dropped and computed again.
+        foreach (var (index, v) in AppendOnlyTable.Read(table, Header, "a correction table"))
         {
-            string text = File.ReadAllText(table);
-            var lines = text.Split('\n');
-            if (lines[0] != Header) throw new InvalidDataException($"'{table}' is not a correction table; delete it to recompute");
-            // Every complete line ends with a newline: the piece after the last one (empty, or a line an interruption cut
-            // short, perhaps inside a number) is dropped and computed again.
-            var complete = lines[1..^1];
-            var kept = new List<string> { Header };
-            foreach (var line in complete.Where(l => l.Length > 0))
-            {
-                var f = line.Split(',');
-                if (f.Length != 14) continue;
-                kept.Add(line);
-                double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
-                int index = int.Parse(f[0], CultureInfo.InvariantCulture);
-                double[] label = [D(2), D(3), D(4)];
-                if (!labels.TryGetValue(index, out var expected) || !expected.SequenceEqual(label))
-                    throw new InvalidDataException($"'{table}' holds structure {index} with labels the {split} split of '{data}' does not have; it belongs to another dataset: delete it to recompute");
-                known[index] = new CorrectionSample([D(5), D(6), D(7)], [D(8), D(9), D(10), D(11), D(12), D(13)], D(1), label);
-            }
-            if (kept.Count != complete.Length + 1 || lines[^1].Length > 0) AtomicFile.WriteText(table, string.Join("\n", kept) + "\n");
+            double[] label = v[1..4];
+            if (!labels.TryGetValue(index, out var expected) || !expected.SequenceEqual(label))
+                throw new InvalidDataException($"'{table}' holds structure {index} with labels the {split} split of '{data}' does not have; it belongs to another dataset: delete it to recompute");
+            known[index] = new CorrectionSample(v[4..7], v[7..13], v[0], label);
         }
-        else File.WriteAllText(table, Header + "\n");
         // The coarse η are the dataset's (a function of the inputs alone): shared with every other network's fit.
         var coarseTable = CoarseFeatureTable.Open(data, samples.Side);
         var fromModelTable = known.ToList();
@@ -118,10 +102,9 @@ internal sealed class CorrectCommand : Command<CorrectCommand.Settings>
                         var (x, y, z) = samples.Labels(batch[k]);
                         var sample = new CorrectionSample([network[k].X, network[k].Y, network[k].Z], coarse[k], SurrogateModel.CountsPorosity(inputs[k]), [x, y, z]);
                         known[samples.Rows[batch[k]].Index] = sample;
-                        lines.Add(string.Join(",", new double[] { sample.Porosity, x, y, z }.Concat(sample.Cnn).Concat(sample.Coarse)
-                            .Select(v => v.ToString("R", CultureInfo.InvariantCulture)).Prepend(samples.Rows[batch[k]].Index.ToString(CultureInfo.InvariantCulture))));
+                        lines.Add(AppendOnlyTable.Line(samples.Rows[batch[k]].Index, new double[] { sample.Porosity, x, y, z }.Concat(sample.Cnn).Concat(sample.Coarse)));
                     }
-                    File.AppendAllLines(table, lines);
+                    AppendOnlyTable.Append(table, Header, lines);
                     progress.Report(start + batch.Count);
                 }
                 return 0;

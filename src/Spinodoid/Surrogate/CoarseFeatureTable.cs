@@ -40,33 +40,11 @@ public sealed class CoarseFeatureTable
         var labels = DatasetStore.Load(datasetDirectory).Rows.ToDictionary(r => r.Index, r => new[] { r.EtaX, r.EtaY, r.EtaZ });
         string path = PathOf(datasetDirectory, side);
         var coarse = new Dictionary<int, double[]>();
-        if (File.Exists(path) && new FileInfo(path).Length > 0)
+        foreach (var (index, v) in AppendOnlyTable.Read(path, Header, "a coarse-grid η table"))
         {
-            // Line ends as git may write them on Windows (\r\n) are read as \n.
-            var lines = File.ReadAllText(path).Replace("\r\n", "\n").Split('\n');
-            if (lines[0] != Header) throw new InvalidDataException($"'{path}' is not a coarse-grid η table (header {Header}); delete it to solve again");
-            if (lines.Length < 2)
-            {
-                AtomicFile.WriteText(path, Header + "\n");
-                lines = [Header, ""];
-            }
-            // Every complete line ends with a newline: the piece after the last one is dropped and solved again.
-            var complete = lines[1..^1];
-            var kept = new List<string> { Header };
-            foreach (var line in complete)
-            {
-                var f = line.Split(',');
-                var v = new double[9];
-                // A line garbled by an interruption is dropped (and its structure solved again when needed).
-                if (f.Length != 10 || !int.TryParse(f[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int index)
-                    || !Enumerable.Range(1, 9).All(i => double.TryParse(f[i], NumberStyles.Float, CultureInfo.InvariantCulture, out v[i - 1])))
-                    continue;
-                if (!labels.TryGetValue(index, out var expected) || !expected.SequenceEqual(v[..3]))
-                    throw new InvalidDataException($"'{path}' holds structure {index} with labels that '{datasetDirectory}' does not have; it belongs to another dataset: delete it to solve again");
-                coarse[index] = v[3..];
-                kept.Add(line);
-            }
-            if (kept.Count != complete.Length + 1 || lines[^1].Length > 0) AtomicFile.WriteText(path, string.Join("\n", kept) + "\n");
+            if (!labels.TryGetValue(index, out var expected) || !expected.SequenceEqual(v[..3]))
+                throw new InvalidDataException($"'{path}' holds structure {index} with labels that '{datasetDirectory}' does not have; it belongs to another dataset: delete it to solve again");
+            coarse[index] = v[3..];
         }
         return new CoarseFeatureTable(path, coarse, labels);
     }
@@ -105,34 +83,9 @@ public sealed class CoarseFeatureTable
                 if (coarse[k].Length != CoarseTransport.Count) throw new ArgumentException($"{coarse[k].Length} coarse values for structure {indices[k]}, not {CoarseTransport.Count}");
                 if (!_labels.TryGetValue(indices[k], out var label)) throw new ArgumentException($"structure {indices[k]} is not in the dataset of '{_path}'");
                 _coarse[indices[k]] = coarse[k];
-                lines.Add(string.Join(",", label.Concat(coarse[k]).Select(v => v.ToString("R", CultureInfo.InvariantCulture))
-                    .Prepend(indices[k].ToString(CultureInfo.InvariantCulture))));
+                lines.Add(AppendOnlyTable.Line(indices[k], label.Concat(coarse[k])));
             }
-            if (lines.Count == 0) return;
-            if (!File.Exists(_path) || new FileInfo(_path).Length == 0) AtomicFile.WriteText(_path, Header + "\n");
-            AppendExclusively(string.Join("\n", lines) + "\n");
-        }
-    }
-
-    /// <summary>
-    /// Appends under an exclusive lock on the file (an advisory lock on Unix), so that a `correct` and an `evaluate` on the
-    /// same dataset never interleave their rows; waits up to a minute for the other writer.
-    /// </summary>
-    private void AppendExclusively(string text)
-    {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
-        for (int attempt = 0; ; attempt++)
-        {
-            try
-            {
-                using var stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.None);
-                stream.Write(bytes);
-                return;
-            }
-            catch (IOException) when (attempt < 600)
-            {
-                Thread.Sleep(100);
-            }
+            AppendOnlyTable.Append(_path, Header, lines);
         }
     }
 }
